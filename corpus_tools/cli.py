@@ -1,0 +1,105 @@
+"""The ``corpus-tools`` command line.
+
+``corpus-tools docs PATH [--format table|csv|json]``
+    print the document table of a corpus.
+``corpus-tools run [--corpus PATH] [--params FILE.yaml] [--out DIR] [--only NN] [--no-code]``
+    execute the numbered notebooks and render the reports (see :mod:`corpus_tools.run`).
+
+Errors from the corpus (bad files, bad metadata) are printed as one line
+naming the file and what to do, with exit status 2, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+
+from . import __version__
+from .config import DOCS_COLUMNS
+from .errors import CorpusToolsError
+
+
+def _format_warning(message, category, filename, lineno, line=None):  # noqa: ARG001
+    return f"warning: {message}\n"
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+
+    load_options = {}
+    if args.columns:
+        load_options["columns"] = dict(kv.split("=", 1) for kv in args.columns)
+    corpus = load_corpus(args.path, **load_options)
+    frame = corpus.to_frame()
+    if args.format == "csv":
+        sys.stdout.write(frame[list(DOCS_COLUMNS)].to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        records = frame.to_dict(orient="records")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        import pandas as pd
+
+        view = frame[list(DOCS_COLUMNS)].copy()
+        view["title"] = view["title"].map(lambda t: t if len(t) <= 38 else t[:37] + "…")
+        view["affiliation"] = view["affiliation"].map(lambda t: t if len(t) <= 28 else t[:27] + "…")
+        with pd.option_context("display.width", 200, "display.max_columns", None):
+            print(view.to_string(index=False))
+        print(f"\n{len(frame)} documents, {int(frame['n_words'].sum()):,} words")
+        if len(corpus.skipped):
+            print(f"skipped: {len(corpus.skipped)} (see Corpus.skipped)")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_notebooks
+
+    return run_notebooks(
+        corpus=args.corpus,
+        params_file=args.params,
+        out=args.out,
+        only=args.only,
+        hide_code=args.no_code,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="corpus-tools", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"corpus-tools {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    docs = sub.add_parser("docs", help="print the document table of a corpus")
+    docs.add_argument("path", help="a folder of .txt files (+ metadata.csv) or a .csv/.jsonl table")
+    docs.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    docs.add_argument(
+        "--column", dest="columns", action="append", metavar="FIELD=COLUMN",
+        help="which sidecar column plays a field, e.g. --column date=year (repeatable)",
+    )
+    docs.set_defaults(func=_cmd_docs)
+
+    run = sub.add_parser("run", help="execute the notebooks and render the reports")
+    run.add_argument("--corpus", help="corpus path (default: seeds/)")
+    run.add_argument("--params", help="YAML file of notebook parameters")
+    run.add_argument("--out", help="output folder for another corpus (default: update the repo)")
+    run.add_argument("--only", action="append", metavar="NN", help="run only notebook NN (repeatable)")
+    run.add_argument("--no-code", action="store_true", help="hide code cells in the HTML reports")
+    run.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    warnings.formatwarning = _format_warning
+    try:
+        return args.func(args)
+    except CorpusToolsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; outputs already written are complete, nothing is half-written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
