@@ -116,6 +116,10 @@ def save_figure(
         target = out / f"{name}.csv"
         atomic_write_bytes(target, csv)
         paths["csv"] = target
+    log = os.environ.get("CORPUS_TOOLS_FIGURE_LOG")
+    if log:  # `corpus-tools run` prunes figures a notebook no longer writes
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
     if close:
         plt.close(fig)
     return paths

@@ -1,0 +1,229 @@
+"""Descriptive statistics of a corpus and its tokens (notebook 00).
+
+Tables in, tables out: every function takes a :class:`~corpus_tools.corpus.Corpus`
+or :class:`~corpus_tools.tokens.Tokens` and returns a tidy DataFrame;
+``plot_*`` functions take those DataFrames and return a Figure.
+"""
+from __future__ import annotations
+
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .notebook import doc_labels
+from .plots import use_style
+
+__all__ = [
+    "token_summary",
+    "msttr",
+    "term_counts",
+    "phrase_counts",
+    "actor_counts",
+    "plot_lengths",
+    "plot_token_summary",
+    "plot_top_terms",
+    "plot_actor_rates",
+]
+
+
+def msttr(lemma_codes: np.ndarray, *, segment: int = 100) -> float:
+    """Mean segmental type/token ratio (Johnson 1944), segments of ``segment`` tokens.
+
+    The plain type/token ratio falls as a text gets longer, so it cannot
+    compare texts of different lengths; averaging the TTR of consecutive
+    equal-length segments removes most of that dependence. The last partial
+    segment is dropped; a text shorter than one segment gives NaN.
+    """
+    n = len(lemma_codes) // segment
+    if n == 0:
+        return float("nan")
+    segs = np.asarray(lemma_codes[: n * segment]).reshape(n, segment)
+    return float(np.mean([len(np.unique(s)) / segment for s in segs]))
+
+
+def _words(tokens) -> pd.DataFrame:
+    f = tokens.frame
+    return f[~f["is_punct"].to_numpy(bool)]
+
+
+def token_summary(tokens, *, segment: int = 100) -> pd.DataFrame:
+    """Per document: ``doc_id, label, n_tokens, n_types, ttr, msttr, n_sentences``.
+
+    Tokens exclude punctuation; types are distinct lemmas. ``ttr`` is
+    types/tokens (length-dependent), ``msttr`` the mean segmental TTR over
+    ``segment``-token segments (comparable across lengths).
+    """
+    words = _words(tokens)
+    codes = words["lemma"].astype("category").cat.codes.to_numpy()
+    rows = []
+    doc_ids = words["doc_id"].astype(str).to_numpy()
+    order = tokens.docs["doc_id"].tolist()
+    bounds = {}
+    if len(doc_ids):
+        change = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
+        starts = np.r_[0, change]
+        ends = np.r_[change, len(doc_ids)]
+        bounds = {doc_ids[s]: (s, e) for s, e in zip(starts, ends)}
+    n_sent = tokens.sentences.groupby("doc_id", observed=True).size()
+    for doc in order:
+        s, e = bounds.get(doc, (0, 0))
+        c = codes[s:e]
+        n, t = len(c), len(np.unique(c))
+        rows.append(
+            dict(doc_id=doc, n_tokens=n, n_types=t, ttr=t / n if n else np.nan,
+                 msttr=msttr(c, segment=segment), n_sentences=int(n_sent.get(doc, 0)))
+        )
+    out = pd.DataFrame(rows)
+    out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())
+    return out
+
+
+def term_counts(tokens, *, column: str = "lemma", drop_stopwords: bool = True, n: int = 20) -> pd.DataFrame:
+    """The ``n`` most frequent terms overall: ``term, count, per_1k``.
+
+    ``per_1k`` is per 1,000 non-punctuation tokens of the whole corpus
+    (stopwords included in the denominator). Ties are broken alphabetically
+    so the table is stable.
+    """
+    words = _words(tokens)
+    total = len(words)
+    if drop_stopwords:
+        words = words[~words["is_stop"].to_numpy(bool)]
+    counts = words[column].astype(str).value_counts()
+    out = counts.rename_axis("term").reset_index(name="count")
+    out = out.sort_values(["count", "term"], ascending=[False, True]).head(n).reset_index(drop=True)
+    out["per_1k"] = (out["count"] / total * 1000).round(3) if total else np.nan
+    return out
+
+
+def phrase_counts(tokens) -> pd.DataFrame:
+    """Multiword terms merged by the tokenizer (lemmas with ``_``): ``term, count, n_docs``."""
+    f = tokens.frame
+    lem = f["lemma"].astype(str)
+    mask = lem.str.contains("_", regex=False).to_numpy()
+    sub = pd.DataFrame({"term": lem[mask].to_numpy(), "doc_id": f["doc_id"].astype(str)[mask].to_numpy()})
+    if sub.empty:
+        return pd.DataFrame(columns=["term", "count", "n_docs"])
+    out = sub.groupby("term").agg(count=("doc_id", "size"), n_docs=("doc_id", "nunique")).reset_index()
+    return out.sort_values(["count", "term"], ascending=[False, True]).reset_index(drop=True)
+
+
+def actor_counts(tokens) -> pd.DataFrame:
+    """Actor mentions per document: ``doc_id, label, actor, mentions, per_1k``.
+
+    ``per_1k`` is per 1,000 non-punctuation tokens of the document.
+    """
+    act = tokens.actors()
+    sizes = _words(tokens).groupby("doc_id", observed=True).size()
+    if act.empty:
+        return pd.DataFrame(columns=["doc_id", "label", "actor", "mentions", "per_1k"])
+    out = (
+        act.assign(doc_id=act["doc_id"].astype(str), actor=act["actor"].astype(str))
+        .groupby(["doc_id", "actor"]).size().rename("mentions").reset_index()
+    )
+    out["per_1k"] = (out["mentions"] / out["doc_id"].map(sizes).astype(float) * 1000).round(3)
+    out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())
+    return out.sort_values(["doc_id", "actor"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+def _many(n: int) -> bool:
+    return n > 40
+
+
+def plot_lengths(docs: pd.DataFrame) -> matplotlib.figure.Figure:
+    """Words and paragraphs per document (``docs`` = ``Corpus.to_frame()``).
+
+    With more than 40 documents the bars become histograms.
+    """
+    use_style()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.6 + 0.35 * min(len(docs), 40)) if not _many(len(docs)) else (10, 3.5))
+    if _many(len(docs)):
+        for ax, col, lab in zip(axes, ("n_words", "n_paragraphs"), ("words", "paragraphs")):
+            ax.hist(docs[col], bins=40, color="C0")
+            ax.set_xlabel(f"{lab} per document")
+            ax.set_ylabel("documents")
+    else:
+        labels = doc_labels(docs).to_numpy()
+        y = np.arange(len(docs))
+        for ax, col, lab in zip(axes, ("n_words", "n_paragraphs"), ("words", "paragraphs")):
+            ax.barh(y, docs[col], color="C0")
+            ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
+            ax.invert_yaxis()
+            ax.set_xlabel(f"{lab} (body text)")
+            for yi, v in zip(y, docs[col]):
+                ax.text(v, yi, f" {v:,}", va="center", fontsize=8)
+    fig.suptitle("Document lengths")
+    fig.tight_layout()
+    return fig
+
+
+def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
+    """Tokens per document and mean segmental TTR, side by side."""
+    use_style()
+    if _many(len(summary)):
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+        axes[0].hist(summary["n_tokens"], bins=40)
+        axes[0].set_xlabel("tokens per document")
+        axes[1].hist(summary["msttr"].dropna(), bins=40)
+        axes[1].set_xlabel("mean segmental TTR (100-token segments)")
+        axes[0].set_ylabel("documents")
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 0.8 + 0.35 * len(summary)))
+        y = np.arange(len(summary))
+        axes[0].barh(y, summary["n_tokens"])
+        axes[0].set_yticks(y, summary["label"])
+        axes[0].set_xlabel("tokens (punctuation excluded)")
+        axes[1].barh(y, summary["msttr"], color="C1")
+        axes[1].set_yticks(y, [""] * len(y))
+        axes[1].set_xlim(0, 1)
+        axes[1].set_xlabel("mean segmental type/token ratio (100-token segments)")
+        for ax in axes:
+            ax.invert_yaxis()
+    fig.suptitle("Tokens and lexical variety")
+    fig.tight_layout()
+    return fig
+
+
+def plot_top_terms(counts: pd.DataFrame, *, title: str = "Most frequent lemmas") -> matplotlib.figure.Figure:
+    """Horizontal bars of ``per_1k`` from :func:`term_counts`."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.25 * len(counts)))
+    y = np.arange(len(counts))
+    ax.barh(y, counts["per_1k"])
+    ax.set_yticks(y, counts["term"])
+    ax.invert_yaxis()
+    ax.set_xlabel("occurrences per 1,000 tokens (whole corpus)")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_actor_rates(rates: pd.DataFrame, *, max_docs: int = 30) -> matplotlib.figure.Figure:
+    """Heatmap of actor mentions per 1,000 tokens, documents × actors.
+
+    With more than ``max_docs`` documents, the documents with the most
+    tokens are shown (the caption says so).
+    """
+    use_style()
+    table = rates.pivot_table(index="label", columns="actor", values="per_1k", fill_value=0.0)
+    table = table.loc[:, table.sum().sort_values(ascending=False).index]
+    if len(table) > max_docs:
+        table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:max_docs]]
+    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], 1.0 + 0.4 * table.shape[0]))
+    im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
+    ax.set_yticks(range(table.shape[0]), table.index)
+    vmax = table.to_numpy().max() if table.size else 0
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            v = table.iat[i, j]
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
+                    color="white" if v > 0.6 * vmax else "black")
+    fig.colorbar(im, ax=ax, label="mentions per 1,000 tokens")
+    ax.set_title("Who is mentioned, and how often")
+    fig.tight_layout()
+    return fig
