@@ -12,9 +12,11 @@ Input formats
 * a ``.csv`` or ``.jsonl`` table with a text column and metadata columns.
 
 Text conventions: UTF-8 (a byte-order mark is dropped), CRLF/CR line endings
-become LF, no-break spaces become spaces, and each non-empty line is one
-paragraph (blank lines are ignored), which fits both the seed articles and
-corpora such as the UN General Debates that put one paragraph per line.
+become LF, no-break spaces become spaces. A paragraph is a run of non-blank
+lines that ends at a blank line or at a line ending a sentence (``. ! ? : ;``
+or a closing quote); so one-paragraph-per-line files, blank-line-separated
+articles and hard-wrapped text (as in parts of the UN General Debate corpus)
+all give sensible paragraphs.
 """
 from __future__ import annotations
 
@@ -239,6 +241,9 @@ _BIO = re.compile(
     r"(?P<role>[^.,;]*?)\s+(?:at|of|with)\s+(?:the\s+)?(?P<aff>[^,.;]+)"
 )
 _TERMINAL = tuple(".,;:!\"”'’)…")
+#: A line ending with one of these ends its paragraph; any other line
+#: continues into the next non-blank line (hard-wrapped text).
+_PARAGRAPH_END = tuple(".!?:;\"”’)…")
 _MONTH_NUM = {m: i for i, m in enumerate(_MONTHS.replace("|Sept", "").split("|"), 1)}
 
 
@@ -280,9 +285,22 @@ def parse_text(text: str, *, parse_headers: bool = True) -> _Parsed:
     header_seen = False
     expect_role = False
     lines = text.split("\n")
+    pending: list[tuple[int, str]] = []  # consecutive body lines of one paragraph
+
+    def flush() -> None:
+        if not pending:
+            return
+        joined = " ".join(t for _, t in pending)
+        if parse_headers and len(pending) == 1 and _is_heading_like(joined):
+            out.headings.append(Heading(len(out.paragraphs), joined, pending[0][0]))
+        else:
+            out.paragraphs.append(joined)
+        pending.clear()
+
     for lineno, raw in enumerate(lines, 1):
         line = " ".join(raw.replace("\u00a0", " ").split())
         if not line:
+            flush()
             continue
         if parse_headers:
             low = line.lower()
@@ -310,7 +328,7 @@ def parse_text(text: str, *, parse_headers: bool = True) -> _Parsed:
                         rule = "dateline"
                     except ValueError:
                         rule = None
-                elif b:
+                elif b and header_seen:
                     out.author = b.group(1).strip()
                     rule, expect_role = "byline", True
                 elif expect_role and _is_heading_like(line):
@@ -327,14 +345,17 @@ def parse_text(text: str, *, parse_headers: bool = True) -> _Parsed:
                     out.title = line
                     rule = "title"
             if rule:
+                flush()
                 header_seen = True
                 out.removed.append(Removed(lineno, line, rule))
                 continue
-        if parse_headers and _is_heading_like(line):
-            out.headings.append(Heading(len(out.paragraphs), line, lineno))
-        else:
-            out.paragraphs.append(line)
-    if parse_headers and out.paragraphs:
+        # Hard-wrapped text: a line that does not end a sentence continues
+        # into the next one, so wrapped lines join into one paragraph.
+        if pending and pending[-1][1].endswith(_PARAGRAPH_END):
+            flush()
+        pending.append((lineno, line))
+    flush()
+    if parse_headers and out.paragraphs and header_seen:
         last = out.paragraphs[-1]
         m = _BIO.match(last)
         if m and len(last.split()) <= 80:
@@ -815,14 +836,22 @@ def _load_folder(
                 )
             first_line[doc] = lineno
             rows_by_id[doc] = (lineno, row)
-        missing = [i for i in ids if i not in rows_by_id]
+        missing = [r for r, i in zip(rel, ids) if i not in rows_by_id]
         if missing:
+            # The sidecar defines the corpus: a README.txt or notes file beside
+            # the texts must not become a document.
             warnings.warn(
-                f"{sidecar}: {len(missing)} of {len(ids)} files have no metadata row "
-                f"(e.g. {missing[:3]}); their metadata comes from the text only.",
+                f"{sidecar}: {len(missing)} of {len(ids)} .txt files have no metadata row and "
+                f"are skipped (e.g. {missing[:3]}). Add a row for each file that belongs to "
+                f"the corpus, or load with metadata=False.",
                 CorpusWarning,
                 stacklevel=3,
             )
+            skipped.extend((r, "no row in the metadata sidecar") for r in missing)
+            keep = [i for i, doc_id in enumerate(ids) if doc_id in rows_by_id]
+            files = [files[i] for i in keep]
+            rel = [rel[i] for i in keep]
+            ids = [ids[i] for i in keep]
 
     docs: list[Document] = []
     for f, r, doc_id in zip(files, rel, ids):
@@ -853,7 +882,7 @@ def _load_folder(
 
 
 def _warn_skipped(root: Path, skipped: list[tuple[str, str]]) -> None:
-    real = [s for s in skipped if not s[1].startswith("symlink")]
+    real = [s for s in skipped if s[1] in ("empty", "only headings or boilerplate")]
     if real:
         listing = "; ".join(f"{s} ({why})" for s, why in real[:10])
         more = f" and {len(real) - 10} more" if len(real) > 10 else ""

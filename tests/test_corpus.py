@@ -349,3 +349,29 @@ def test_seeds_folder_is_unchanged_copy_of_shared():
     for src in sorted(shared.glob("*.txt")):
         assert (SEEDS / src.name).read_bytes() == src.read_bytes(), src.name
     assert os.access(SEEDS, os.R_OK)
+
+
+def test_hard_wrapped_lines_join_into_paragraphs(tmp_path):
+    # Shaped like the UN General Debate files: wrapped mid-sentence, no blank lines.
+    _write(
+        tmp_path / "w.txt",
+        "On behalf of the \nGovernment and people of the Bahamas, I congratulate you, \nSir.\n"
+        "The Bahamas commends the Secretary-General.\nThank you\n",
+    )
+    doc = load_corpus(tmp_path)[0]
+    assert doc.paragraphs == (
+        "On behalf of the Government and people of the Bahamas, I congratulate you, Sir.",
+        "The Bahamas commends the Secretary-General.",
+    )
+    # a short closing line without punctuation, on its own, is a heading
+    assert [h.text for h in doc.headings] == ["Thank you"]
+
+
+def test_files_without_a_sidecar_row_are_skipped_and_reported(tmp_path):
+    _write(tmp_path / "a.txt", "Text.\n")
+    _write(tmp_path / "README.txt", "About this dataset.\n")
+    _write(tmp_path / "metadata.csv", "file,author\na.txt,X\n")
+    with pytest.warns(CorpusWarning, match=r"1 of 2 .txt files have no metadata row and are skipped"):
+        corpus = load_corpus(tmp_path)
+    assert corpus.doc_ids == ["a"]
+    assert corpus.skipped.to_dict("records") == [{"source": "README.txt", "reason": "no row in the metadata sidecar"}]
