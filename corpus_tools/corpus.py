@@ -898,7 +898,9 @@ def _warn_duplicates(corpus: Corpus) -> None:
     seen: dict[str, str] = {}
     dups: list[tuple[str, str]] = []
     for d in corpus:
-        h = hashlib.sha1(d.text.encode()).hexdigest()
+        # hash the paragraphs rather than d.text, which would cache a second
+        # copy of every text on the Document
+        h = hashlib.sha1("\n\n".join(d.paragraphs).encode()).hexdigest()
         if h in seen:
             dups.append((seen[h], d.doc_id))
         else:

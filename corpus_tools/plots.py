@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import config
 
-__all__ = ["use_style", "save_figure", "atomic_write_bytes", "plot_timeline", "shorten"]
+__all__ = ["use_style", "save_figure", "SavedFigure", "atomic_write_bytes", "plot_timeline", "shorten"]
 
 #: rcParams that make output deterministic and legible.
 STYLE = {
@@ -76,6 +76,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
+class SavedFigure(dict):
+    """The paths :func:`save_figure` wrote, keyed by format.
+
+    Its repr names the files without their folder, so a notebook cell that
+    ends with ``save_figure(...)`` shows the same output wherever it runs.
+    """
+
+    def __repr__(self) -> str:
+        names = ", ".join(p.name for p in self.values())
+        return f"saved {names}"
+
+
 def save_figure(
     fig: matplotlib.figure.Figure,
     name: str,
@@ -83,7 +95,7 @@ def save_figure(
     *,
     directory: str | os.PathLike | None = None,
     close: bool = False,
-) -> dict[str, Path]:
+) -> SavedFigure:
     """Save ``fig`` as ``NAME.png`` and ``NAME.svg`` (and ``data`` as ``NAME.csv``).
 
     ``name`` is the file stem, by convention prefixed with the notebook
@@ -100,7 +112,7 @@ def save_figure(
     """
     out = Path(directory) if directory is not None else config.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
+    paths = SavedFigure()
     with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"], "svg.fonttype": "none"}):
         for fmt, meta in (
             ("png", {"Software": None}),
