@@ -11,22 +11,50 @@ Input formats
   ``metadata.csv`` sidecar linked by a ``file`` or ``doc_id`` column;
 * a ``.csv`` or ``.jsonl`` table with a text column and metadata columns.
 
-Text conventions: UTF-8 (a byte-order mark is dropped), CRLF/CR line endings
-become LF, no-break spaces become spaces. A paragraph is a run of non-blank
+Text conventions: UTF-8 (a byte-order mark is dropped, and so is a stray one
+left inside a text by concatenating files), or UTF-16 with a byte-order mark;
+CRLF/CR line endings become LF, no-break spaces become spaces. A paragraph is a run of non-blank
 lines that ends at a blank line or at a line ending a sentence (``. ! ? : ;``
 or a closing quote); so one-paragraph-per-line files, blank-line-separated
 articles and hard-wrapped text (as in parts of the UN General Debate corpus)
 all give sensible paragraphs.
+
+Bad input
+---------
+The loader never writes to the corpus and never executes anything from it
+(the sidecar is parsed as plain CSV). Each problem below either raises a
+:class:`CorpusError`/:class:`MetadataError` naming the file (and line or
+byte) and what to do, or is recovered from with a :class:`CorpusWarning` and
+listed in ``Corpus.skipped``:
+
+* errors: text that is not UTF-8 (Latin-1, UTF-16 without a byte-order
+  mark), NUL bytes or binary files, unreadable files or folders, file names
+  that are not valid UTF-8, a sidecar or table that is not valid CSV/JSONL or
+  whose rows have more cells than its header, duplicate column names,
+  sidecar rows for missing files or duplicate ids, invalid dates or date
+  precisions, a mapped column (``columns=``) that does not exist, a missing
+  text column, text that is a JSON list or object;
+* recoveries: empty, whitespace-only and boilerplate-only documents are
+  skipped; files without a sidecar row are skipped; symlinks (to files or
+  folders) outside the corpus folder, broken symlinks and special files
+  (FIFOs, sockets) with a ``.txt`` name are skipped; duplicate texts are
+  kept; a paragraph of over a million characters (a file with no line
+  breaks) is kept whole; trailing empty cells after the last CSV column are
+  ignored; each with a warning.
 """
 from __future__ import annotations
 
 import codecs
+import contextlib
+import csv
 import datetime as _dt
 import hashlib
 import io
 import json
 import os
 import re
+import stat
+import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -189,7 +217,7 @@ def _decode(data: bytes, path: Path | str) -> str:
                 f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 "
                 f"(byte {exc.start}). Re-save it as UTF-8."
             ) from None
-        return _normalise_newlines(text)
+        return _normalise_text(text)
     nul = data.find(b"\x00")
     if nul != -1:
         raise CorpusError(
@@ -206,11 +234,35 @@ def _decode(data: bytes, path: Path | str) -> str:
             f"{data[exc.start:exc.start + 1]!r}). Expected UTF-8 text; if the file is "
             f"Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 -t utf-8`."
         ) from None
-    return _normalise_newlines(text)
+    return _normalise_text(text)
 
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _normalise_text(text: str) -> str:
+    """LF line endings and no U+FEFF: a byte-order mark inside a text (left by
+    concatenating files that each had one) is invisible but would stick to the
+    next word as a different token."""
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    return _normalise_newlines(text)
+
+
+def _read_file(path: Path, error: type[CorpusError] = CorpusError) -> bytes:
+    """A file's bytes, or ``error`` saying why it cannot be read and what to do."""
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise error(
+            f"{path}: permission denied. Make the file readable (chmod a+r) or move it out "
+            f"of the corpus folder."
+        ) from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder, not a file; point at the file itself.") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc}).") from None
 
 
 # ---------------------------------------------------------------------------
@@ -644,6 +696,12 @@ def load_corpus(
     return corpus
 
 
+#: Paragraphs longer than this (about 170,000 words) are reported: no real
+#: paragraph is that long (the longest in the UN General Debate corpus is
+#: 31,787 characters), so the file has lost its line breaks.
+LONG_PARAGRAPH = 1_000_000
+
+
 def _build_document(
     doc_id: str,
     text: str,
@@ -695,6 +753,15 @@ def _build_document(
         for k, v in meta_row.items():
             if k not in used and k not in ("file", "doc_id"):
                 meta[k] = "" if v is None else str(v)
+    longest = max(map(len, parsed.paragraphs), default=0)
+    if longest > LONG_PARAGRAPH:
+        warnings.warn(
+            f"{source}: one paragraph is {longest:,} characters long (no line breaks); it is "
+            f"kept whole, so paragraph-level analyses see it as one unit. Put line breaks "
+            f"between the paragraphs if the source has them.",
+            CorpusWarning,
+            stacklevel=4,
+        )
     if not parsed.paragraphs:
         reason = "empty" if not text.strip() else (
             "only headings or boilerplate" if parsed.removed or parsed.headings else "empty"
@@ -713,42 +780,182 @@ def _build_document(
 
 
 def _read_sidecar(path: Path) -> pd.DataFrame:
-    text = _decode(path.read_bytes(), path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    text = _decode(_read_file(path, MetadataError), path)
+    return _read_csv_text(
+        text, path, sep=",", error=MetadataError,
+        expected="a header row and one row per document, comma-separated, with quotes "
+        "around values that contain commas",
+    )
+
+
+def _read_csv_text(
+    text: str, path: Path, *, sep: str, error: type[CorpusError], expected: str
+) -> pd.DataFrame:
+    """Parse CSV text as strings, refusing the shapes pandas would silently misread.
+
+    pandas turns the first cells of rows that have more cells than the header
+    into an index, shifting every value one column to the left, and renames a
+    repeated column ``author.1``; both are raised here with the line instead.
+    Extra cells that are all empty (a trailing comma, as some spreadsheets
+    write) are dropped: a documented recovery.
+    """
+    with _csv_field_limit():
+        try:
+            # the header row only: no need to copy a large table a second time
+            header = next(csv.reader(io.StringIO(text[: 1 << 20]), delimiter=sep), [])
+        except csv.Error as exc:
+            raise error(f"{path}: cannot be read as CSV ({exc}). Expected {expected}.") from None
+    names = [h.strip() for h in header]
+    dups = sorted({n for n in names if n and names.count(n) > 1})
+    if dups:
         raise MetadataError(
-            f"{path}: cannot be read as CSV ({exc}). Expected a header row and one row per "
-            f"document, comma-separated, with quotes around values that contain commas."
-        ) from None
+            f"{path}: the header repeats column name(s) {dups}; each column needs its own name."
+        )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: never take the first cells of a long row as an index
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        detail = " ".join(str(exc).split()).replace("Error tokenizing data. C error: ", "")
+        raise error(f"{path}: cannot be read as CSV ({detail}). Expected {expected}.") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        _check_extra_cells(text, path, sep=sep, n_columns=len(header), error=error)
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    # rows shorter than the header are padded with NaN even under dtype=str
+    return frame.fillna("")
+
+
+@contextlib.contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """Lift the csv module's 128 KiB cell limit: a table's text cells can be megabytes."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_extra_cells(
+    text: str, path: Path, *, sep: str, n_columns: int, error: type[CorpusError]
+) -> None:
+    """Raise for the first row with non-empty cells beyond the header's columns."""
+    trailing = False
+    with _csv_field_limit():
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+        try:
+            for row in reader:
+                extra = row[n_columns:]
+                if any(c.strip() for c in extra):
+                    raise error(
+                        f"{path}, line {reader.line_num}: {len(row)} cells but the header has "
+                        f"{n_columns} columns. Quote values that contain {sep!r}, or add the "
+                        f"missing column names to the header."
+                    )
+                trailing = trailing or bool(extra)
+        except csv.Error as exc:
+            raise error(f"{path}, line {reader.line_num}: cannot be read as CSV ({exc}).") from None
+    if not trailing:
+        return
+    warnings.warn(
+        f"{path}: some rows end with empty cells beyond the header's {n_columns} columns "
+        f"(a trailing {sep!r}); they are ignored.",
+        CorpusWarning,
+        stacklevel=5,
+    )
 
 
 def _iter_txt_files(root: Path, follow_symlinks: bool, skipped: list) -> list[Path]:
+    """Every ``.txt`` file under ``root`` to read, sorted by relative path.
+
+    Symlinks whose target lies outside ``root`` (files or folders) are
+    skipped and reported unless ``follow_symlinks``; a symlinked folder whose
+    target lies inside ``root`` is not entered (its files are read where they
+    are); broken symlinks and special files (FIFOs, sockets, devices, which
+    could block a read forever) are skipped and reported. A folder that
+    cannot be listed, or a file name that is not valid UTF-8, is an error.
+    """
     files: list[Path] = []
     root_real = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
+    entered = {root_real}  # resolved folders already walked: symlink loops end here
+
+    def skip(path: Path, reason: str, message: str) -> None:
+        warnings.warn(f"{path}: {message}", CorpusWarning, stacklevel=5)
+        skipped.append((path.relative_to(root).as_posix(), reason))
+
+    def unreadable(exc: OSError) -> None:
+        raise CorpusError(
+            f"{exc.filename}: the folder cannot be read ({exc.strerror}). Make it readable "
+            f"(chmod a+rx) or move it out of the corpus folder."
+        )
+
+    # followlinks=True only walks the folder symlinks kept in dirnames below
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
+        here = Path(dirpath)
+        kept: list[str] = []
+        for name in sorted(dirnames):
+            d = here / name
+            if d.is_symlink():
+                target = d.resolve()
+                if target.is_relative_to(root_real):
+                    skip(d, f"symlink to a folder inside the corpus ({target})",
+                         f"symlink to {target}, a folder inside the corpus folder; not entered "
+                         f"(its files are read there).")
+                    continue
+                if not follow_symlinks:
+                    skip(d, f"symlink outside the corpus folder ({target})",
+                         f"symlink to {target}, outside the corpus folder; not followed. "
+                         f"Copy the folder in, or pass follow_symlinks=True.")
+                    continue
+                if target in entered:
+                    continue  # a loop, or a second link to a folder already read
+                entered.add(target)
+            kept.append(name)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if not name.lower().endswith(".txt"):
                 continue
-            f = Path(dirpath) / name
-            if f.is_symlink() and not follow_symlinks:
+            f = here / name
+            _check_file_name(f)
+            if f.is_symlink():
                 target = f.resolve()
-                if not target.is_relative_to(root_real):
-                    rel = f.relative_to(root).as_posix()
-                    warnings.warn(
-                        f"{f}: symlink to {target}, outside the corpus folder; not followed. "
-                        f"Copy the file in, or pass follow_symlinks=True.",
-                        CorpusWarning,
-                        stacklevel=4,
-                    )
-                    skipped.append((rel, f"symlink outside the corpus folder ({target})"))
+                if not target.exists():
+                    skip(f, f"broken symlink ({target} does not exist)",
+                         f"symlink to {target}, which does not exist; skipped. Restore the "
+                         f"target or delete the link.")
                     continue
+                if not follow_symlinks and not target.is_relative_to(root_real):
+                    skip(f, f"symlink outside the corpus folder ({target})",
+                         f"symlink to {target}, outside the corpus folder; not followed. "
+                         f"Copy the file in, or pass follow_symlinks=True.")
+                    continue
+            try:
+                mode = f.stat().st_mode
+            except OSError:
+                mode = stat.S_IFREG  # let the read report it, with the reason
+            if not stat.S_ISREG(mode):
+                skip(f, "not a regular file",
+                     "not a regular file (a FIFO, socket or device named .txt); skipped. Move "
+                     "it out of the corpus folder.")
+                continue
             files.append(f)
     files.sort(key=lambda f: f.relative_to(root).as_posix())
     return files
+
+
+def _check_file_name(path: Path) -> None:
+    """File names that are not UTF-8 decode to lone surrogates, which cannot
+    be written to a cache, a CSV or a report; name the file in bytes."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise CorpusError(
+            f"{os.fsencode(path)!r}: the file name is not valid UTF-8 (perhaps Latin-1 from an "
+            f"old archive). Rename the file, e.g. `convmv -f latin1 -t utf-8 --notest -r FOLDER`."
+        ) from None
 
 
 def _load_folder(
@@ -792,12 +999,8 @@ def _load_folder(
     rows_by_id: dict[str, tuple[int, dict]] = {}
     if sidecar is not None:
         frame = _read_sidecar(sidecar)
+        _check_mapped_columns(columns, list(frame.columns), sidecar)
         id_col = columns.get("doc_id")
-        if id_col and id_col not in frame.columns:
-            raise MetadataError(
-                f"{sidecar}: no column {id_col!r} (given as the doc_id column); "
-                f"columns are {list(frame.columns)}."
-            )
         link = id_col or ("file" if "file" in frame.columns else "doc_id" if "doc_id" in frame.columns else None)
         if link is None:
             raise MetadataError(
@@ -855,16 +1058,7 @@ def _load_folder(
 
     docs: list[Document] = []
     for f, r, doc_id in zip(files, rel, ids):
-        try:
-            data = f.read_bytes()
-        except PermissionError:
-            raise CorpusError(
-                f"{f}: permission denied. Make the file readable (chmod a+r) or move it out "
-                f"of the corpus folder."
-            ) from None
-        except OSError as exc:
-            raise CorpusError(f"{f}: cannot be read ({exc.strerror}).") from None
-        text = _decode(data, f)
+        text = _decode(_read_file(f), f)
         lineno, row = rows_by_id.get(doc_id, (0, None))
         where = f"{sidecar}, line {lineno}" if row is not None else str(f)
         doc, reason = _build_document(doc_id, text, r, row, columns, where, parse_headers)
@@ -874,11 +1068,60 @@ def _load_folder(
         docs.append(doc)
     _warn_skipped(root, skipped)
     if not docs:
+        reasons: dict[str, int] = {}
+        for _, why in skipped:
+            why = why.split(" (")[0]  # drop a symlink's target: count kinds of reason
+            reasons[why] = reasons.get(why, 0) + 1
+        listing = "; ".join(f"{why}: {n}" for why, n in sorted(reasons.items()))
         raise CorpusError(
-            f"{root}: every file was skipped ({len(skipped)}: empty or boilerplate only); "
-            f"there is nothing to analyse."
+            f"{root}: every file was skipped ({listing}); there is nothing to analyse. "
+            f"See the warnings above for each file."
         )
     return Corpus(docs, root=root, skipped=skipped)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_record(obj: dict, path: Path, lineno: int, text_column: str) -> dict[str, str]:
+    """One JSONL object as strings; a list or object where the text should
+    be, or an unpaired ``\\ud800`` escape (which no file can store), is an error."""
+    text = obj.get(text_column)
+    if isinstance(text, (list, dict)):
+        raise CorpusError(
+            f"{path}, line {lineno}: {text_column!r} is a JSON "
+            f"{'array' if isinstance(text, list) else 'object'}, not a "
+            f"string. Join the parts into one string, or pass text_column='<name>'."
+        )
+    row: dict[str, str] = {}
+    for k, v in obj.items():
+        if v is None:
+            v = ""
+        elif isinstance(v, (list, dict)):
+            v = json.dumps(v, ensure_ascii=False, sort_keys=True)
+        else:
+            v = str(v)
+        for what, value in (("a key", k), (f"the value of {k!r}", v)):
+            m = _SURROGATE.search(value)
+            if m:
+                raise CorpusError(
+                    f"{path}, line {lineno}: {what} contains an unpaired UTF-16 surrogate "
+                    f"({m.group()!r} at character {m.start()}), which is not text. Remove or "
+                    f"fix the \\u escape."
+                )
+        row[k] = v
+    return row
+
+
+def _check_mapped_columns(columns: Mapping[str, str], available: list[str], path: Path) -> None:
+    """A column named in ``columns=`` must exist: a typo would otherwise leave
+    the field silently empty for every document."""
+    for field_name, col in columns.items():
+        if col not in available:
+            raise MetadataError(
+                f"{path}: no column {col!r} (given as the {field_name} column); columns are "
+                f"{available}. Fix the name in columns={{{field_name!r}: ...}}."
+            )
 
 
 def _warn_skipped(root: Path, skipped: list[tuple[str, str]]) -> None:
@@ -923,7 +1166,7 @@ def _load_table(
     id_column: str | None,
     parse_headers: bool,
 ) -> Corpus:
-    text = _decode(path.read_bytes(), path)
+    text = _decode(_read_file(path), path)
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         records = []
@@ -937,24 +1180,25 @@ def _load_table(
                     f"{path}, line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}). "
                     f"Expected one JSON object per line."
                 ) from None
+            except (ValueError, RecursionError) as exc:
+                # integers over 4,300 digits, or arrays nested thousands deep
+                why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                raise CorpusError(
+                    f"{path}, line {lineno}: cannot be read as JSON ({why}). Expected one flat "
+                    f"JSON object per line."
+                ) from None
             if not isinstance(obj, dict):
                 raise CorpusError(
                     f"{path}, line {lineno}: expected a JSON object per line, got "
                     f"{type(obj).__name__}."
                 )
-            records.append((lineno, {k: "" if v is None else str(v) for k, v in obj.items()}))
+            records.append((lineno, _json_record(obj, path, lineno, text_column)))
     else:
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False,
-                sep="\t" if suffix == ".tsv" else ",",
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise CorpusError(
-                f"{path}: cannot be read as a table ({exc}). Expected a header row and one "
-                f"document per row; quote text that contains commas or newlines."
-            ) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = _read_csv_text(
+            text, path, sep="\t" if suffix == ".tsv" else ",", error=CorpusError,
+            expected="a header row and one document per row; quote text that contains "
+            "commas or newlines",
+        )
         records = [(n + 2, r) for n, r in enumerate(frame.to_dict("records"))]
     available = sorted({k for _, r in records for k in r})
     if not records:
@@ -964,6 +1208,7 @@ def _load_table(
             f"{path}: no text column {text_column!r}; columns are {available}. "
             f"Pass text_column='<name>'."
         )
+    _check_mapped_columns(columns, available, path)
     id_col = id_column or columns.get("doc_id") or (
         "doc_id" if "doc_id" in available else "id" if "id" in available else None
     )
