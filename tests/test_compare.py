@@ -1,0 +1,302 @@
+"""Tests for corpus_tools.compare: hand-worked statistics, the seed quotations, actor counts, stance."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_tools import compare, stats
+from corpus_tools.config import PROJ_ROOT
+from corpus_tools.corpus import Corpus, Document, load_corpus
+from corpus_tools.errors import ParameterError
+from corpus_tools.tokens import tokenize
+
+SEEDS = PROJ_ROOT / "seeds"
+DAI = "002_ef45ccff1751e502"   # Dai Weilai, The Diplomat, June 2018 (quotes Xi at Bo'ao)
+HE = "004_ad5c8b53a7d15ffe"    # He Weibao, China-US Focus, 18 June 2019
+
+
+def _corpus(*docs: tuple[str, str, str]) -> Corpus:
+    """A corpus of one-paragraph documents: (doc_id, author, text)."""
+    return Corpus([Document(doc_id=d, author=a, paragraphs=(t,)) for d, a, t in docs])
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def seed_tokens(seeds):
+    return tokenize(seeds, cache=False)
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seeds):
+    return compare.quotations(seeds)
+
+
+@pytest.fixture(scope="module")
+def fruit():
+    # A: apple x3, banana x1 (n_A = 4 words; "." is punctuation)
+    # B: banana x2, cherry x1 (n_B = 3 words)
+    corpus = _corpus(("a", "A", "Apple apple apple banana."), ("b", "B", "Banana banana cherry."))
+    return tokenize(corpus, cache=False)
+
+
+# ---------------------------------------------------------------------------
+# distinctive_terms: end to end on counts we know
+# ---------------------------------------------------------------------------
+def test_distinctive_terms_log_odds_z_by_hand(fruit):
+    t = compare.distinctive_terms(fruit, by="author", min_count=1).set_index(["group", "term"])
+    # Prior = corpus counts: a_apple = 3, a_banana = 3, a_cherry = 1; a0 = 7.
+    # A vs rest (B), apple: y_i = 3, n_i = 4, y_j = 0, n_j = 3
+    #   delta = ln((3+3)/(4+7-3-3)) - ln((0+3)/(3+7-0-3)) = ln(6/5) - ln(3/7)
+    #         = 0.182322 + 0.847298 = 1.029619
+    #   var   = 1/(3+3) + 1/(0+3) = 0.5;   z = 1.029619 / sqrt(0.5) = 1.456102
+    row = t.loc[("A", "apple")]
+    assert row["count"] == 3 and row["count_rest"] == 0
+    assert row["n_group"] == 4 and row["n_rest"] == 3
+    assert row["log_odds"] == pytest.approx(math.log(6 / 5) - math.log(3 / 7), abs=1e-9)
+    assert row["log_odds"] == pytest.approx(1.029619, abs=1e-6)
+    assert row["z"] == pytest.approx(1.456102, abs=1e-6)
+    # B vs rest (A), banana: y_i = 2, a = 3, n_i = 3; y_j = 1, n_j = 4
+    #   delta = ln((2+3)/(3+7-2-3)) - ln((1+3)/(4+7-1-3)) = ln(5/5) - ln(4/7) = 0.559616
+    #   var = 1/5 + 1/4 = 0.45;  z = 0.559616 / 0.670820 = 0.834226
+    assert t.loc[("B", "banana"), "log_odds"] == pytest.approx(0.559616, abs=1e-6)
+    assert t.loc[("B", "banana"), "z"] == pytest.approx(0.834226, abs=1e-6)
+    # A never uses cherry: delta = ln(1/10) - ln(2/8) = -0.916291
+    assert t.loc[("A", "cherry"), "count"] == 0
+    assert t.loc[("A", "cherry"), "log_odds"] == pytest.approx(-0.916291, abs=1e-6)
+
+
+def test_distinctive_terms_g2_log_ratio_and_rates_by_hand(fruit):
+    t = compare.distinctive_terms(fruit, by="author", min_count=1).set_index(["group", "term"])
+    row = t.loc[("A", "apple")]
+    # Rayson & Garside: a=3, b=0, c=4, d=3; E1 = 4 * 3 / 7 = 1.714286
+    #   G2 = 2 * 3 * ln(3 / 1.714286) = 6 * ln(1.75) = 6 * 0.559616 = 3.357695
+    assert row["g2"] == pytest.approx(6 * math.log(1.75), abs=1e-9)
+    assert row["g2"] == pytest.approx(3.357695, abs=1e-6)
+    # Log ratio with b = 0 -> 0.5: log2((3/4) / (0.5/3)) = log2(4.5) = 2.169925
+    assert row["log_ratio"] == pytest.approx(2.169925, abs=1e-6)
+    # per 1,000 tokens: 3/4 * 1000 = 750; rest 0
+    assert row["per_1k"] == pytest.approx(750.0) and row["per_1k_rest"] == 0.0
+    # p = P(chi2_1 > 3.357695) = 0.066892
+    assert row["p"] == pytest.approx(0.066892, abs=1e-6)
+
+
+def test_distinctive_terms_bh_per_group_by_hand(fruit):
+    t = compare.distinctive_terms(fruit, by="author", min_count=1)
+    a = t[t["group"] == "A"].set_index("term")
+    # Three terms tested for A. Sorted p: apple 0.066892 (rank 1), cherry 0.192996 (2), banana 0.406390 (3)
+    #   q = p * m / rank = 0.066892*3/1 = 0.200675; 0.192996*3/2 = 0.289494; 0.406390*3/3 = 0.406390
+    #   (already increasing, so no step-up minimum changes them)
+    assert a.loc["apple", "p_adj"] == pytest.approx(0.200675, abs=1e-6)
+    assert a.loc["cherry", "p_adj"] == pytest.approx(0.289494, abs=1e-6)
+    assert a.loc["banana", "p_adj"] == pytest.approx(0.406390, abs=1e-6)
+    # and it is stats.bh_adjust applied within the group
+    np.testing.assert_allclose(a["p_adj"].to_numpy(), stats.bh_adjust(a["p"].to_numpy()))
+
+
+def test_bh_worked_example():
+    # p = .01 .04 .03 .005, m = 4. Sorted: .005 (1) .01 (2) .03 (3) .04 (4)
+    # p*m/rank = .02 .02 .04 .04; step-up minimum from the top leaves them unchanged.
+    np.testing.assert_allclose(stats.bh_adjust([0.01, 0.04, 0.03, 0.005]), [0.02, 0.04, 0.04, 0.02])
+
+
+def test_distinctive_terms_denominators_ignore_listing_options(seed_tokens):
+    a = compare.distinctive_terms(seed_tokens, min_count=3)
+    b = compare.distinctive_terms(seed_tokens, min_count=1, drop_stopwords=False)
+    # Same group sizes whatever is listed: non-punctuation tokens incl. stopwords.
+    assert a.groupby("group")["n_group"].first().equals(b.groupby("group")["n_group"].first())
+    # The log-odds of a term does not depend on which other terms are listed (exact pooling)
+    key = ["group", "term"]
+    m = a.merge(b, on=key, suffixes=("", "_b"))
+    np.testing.assert_allclose(m["z"], m["z_b"], rtol=1e-10)
+    assert (a.groupby("group")["term"].size() < b.groupby("group")["term"].size()).all()
+    words = ~seed_tokens.frame["is_punct"].to_numpy(bool)
+    assert a["n_group"].drop_duplicates().sum() == words.sum()
+
+
+def test_distinctive_terms_guardrails(fruit):
+    one_author = tokenize(_corpus(("a", "A", "apple banana"), ("b", "A", "banana cherry")), cache=False)
+    with pytest.raises(ParameterError, match="GROUP_BY"):
+        compare.distinctive_terms(one_author, by="author")
+    with pytest.raises(ParameterError, match="min_count"):
+        compare.distinctive_terms(fruit, min_count=0)
+    with pytest.raises(ParameterError, match="prior"):
+        compare.distinctive_terms(fruit, prior="flat")
+
+
+# ---------------------------------------------------------------------------
+# similarity
+# ---------------------------------------------------------------------------
+def test_similarity_extremes():
+    corpus = _corpus(
+        ("a", "A", "apple banana cherry"), ("b", "B", "apple banana cherry"), ("c", "C", "plum grape melon")
+    )
+    tok = tokenize(corpus, cache=False)
+    cos = compare.similarity(tok, method="cosine_tfidf")
+    jsd = compare.similarity(tok, method="jsd")
+    assert list(cos.index) == ["A", "B", "C"] and list(cos.columns) == ["A", "B", "C"]
+    # identical bags: cosine 1, JSD 0; disjoint bags: cosine 0, JSD 1 bit
+    assert cos.loc["A", "B"] == pytest.approx(1.0) and jsd.loc["A", "B"] == pytest.approx(0.0, abs=1e-12)
+    assert cos.loc["A", "C"] == pytest.approx(0.0) and jsd.loc["A", "C"] == pytest.approx(1.0)
+    np.testing.assert_allclose(jsd.to_numpy(), jsd.to_numpy().T)
+    with pytest.raises(ParameterError, match="method"):
+        compare.similarity(tok, method="euclid")
+
+
+def test_matrix_agreement_exact_mantel():
+    g = list("ABCDE")
+    rng = np.random.default_rng(1)
+    x = rng.random((5, 5))
+    d = pd.DataFrame((x + x.T) / 2, index=g, columns=g)
+    res = compare.matrix_agreement(d, d)
+    # identical tables: rho = 1 and only permutations that keep every pair's rank tie with it
+    assert res["rho"] == pytest.approx(1.0) and res["exact"] and res["n_pairs"] == 10
+    assert 1 / 120 <= res["p"] <= 0.05
+
+
+# ---------------------------------------------------------------------------
+# quotations and voice
+# ---------------------------------------------------------------------------
+def test_xi_boao_quotation_found_and_attributed(seeds, seed_quotes):
+    q = seed_quotes[(seed_quotes["doc_id"] == DAI) & seed_quotes["quote"].str.startswith("With the future in mind")]
+    assert len(q) == 1
+    row = q.iloc[0]
+    assert "Xi" in row["speaker"] and row["kind"] == "quote"
+    assert row["quote"].endswith("partnership instead of alliance.")
+    # offsets point into the paragraph, as token offsets do
+    assert seeds[DAI].paragraphs[row["paragraph"]][row["start"]:row["end"]] == row["quote"]
+
+
+def test_other_seed_attributions(seed_quotes):
+    def speaker(start):
+        rows = seed_quotes[seed_quotes["quote"].str.startswith(start)]
+        assert len(rows) == 1, start
+        return rows["speaker"].iat[0]
+
+    assert speaker("We adhere to an independent") == "Deng"      # Deng said on June 18 1986: “…
+    assert speaker("China needs the U.S.") == "Max Baucus"       # As Max Baucus, a former …, told the NYT, “…
+    assert speaker("let the Americans know") == "Wei"            # 2nd quotation continues "Wei said: “…” – and to “…”
+    assert speaker("maintain close communication") == "Xi"       # According to Xi, the two “…
+    assert speaker("inject a new driving force") == "Putin"      # Putin claimed that this meeting would “…
+    # a short unattributed quoted phrase is a mention (the author's voice), not a quotation
+    assert set(seed_quotes.loc[seed_quotes["quote"] == "one China policy", "kind"]) == {"mention"}
+
+
+def test_sentence_without_quotes_has_no_quotation(seeds):
+    text = "Russia lacks the reason and motivation to join the US to contain China."
+    assert text in seeds[HE].paragraphs[3]  # a real seed sentence
+    q = compare.quotations(_corpus(("x", "X", text)))
+    assert q.empty and list(q.columns) == compare.QUOTATION_COLUMNS
+
+
+def test_reported_speech_and_first_person():
+    q = compare.quotations(_corpus(("x", "X", "Lavrov argued that the treaty was dead. We stated that it was not.")))
+    assert list(q["kind"]) == ["reported"]
+    assert q.iloc[0]["speaker"] == "Lavrov" and q.iloc[0]["quote"] == "the treaty was dead"
+
+
+def test_quoted_share_counts_words(seeds, seed_quotes):
+    share = compare.quoted_share(seeds, seed_quotes).set_index("doc_id")
+    # Doc 004 quotes one 7-word phrase: “all-round strategic coordination in a new era,”
+    assert share.loc[HE, "quote_words"] == 7
+    assert share.loc[HE, "share"] == pytest.approx(7 / share.loc[HE, "n_words"])
+    assert (share["quoted_words"] <= share["n_words"]).all()
+
+
+def test_authorial_tokens_drop_the_xi_quotation(seed_tokens, seed_quotes):
+    own = compare.authorial_tokens(seed_tokens, seed_quotes)
+    f, g = seed_tokens.frame, own.frame
+
+    def n_alliance(frame):
+        return int(((frame["doc_id"] == DAI) & (frame["lemma"] == "alliance")).sum())
+
+    # Dai's body paragraphs have lemma "alliance" 8 times (grep -owi "alliances\?": 7 "alliance" +
+    # 1 "alliances"; the subheading "Closer — But No Alliance" is a heading, not body text);
+    # exactly one is inside Xi's Bo'ao quotation ("partnership instead of alliance").
+    assert n_alliance(f) == 8
+    assert n_alliance(g) == 7
+    assert len(g) < len(f) and own.corpus_hash != seed_tokens.corpus_hash
+    # the mention “partnership” (scare quotes) stays
+    assert ((g["doc_id"] == DAI) & (g["lemma"] == "partnership")).sum() >= 1
+
+
+# ---------------------------------------------------------------------------
+# actor framing
+# ---------------------------------------------------------------------------
+def test_actor_framing_counts_match_hand_counts(seed_tokens):
+    fr = compare.actor_framing(seed_tokens, by="doc_id", n_boot=50, seed=0).set_index(["group", "actor"])
+    # He Weibao (004), body paragraphs only (the title "… Upset the US?" is removed by the loader).
+    # Hand count with grep -ow on the seven paragraphs, applying data/actors.csv:
+    #   US:     "US" 17 + "Washington" 1 + "Trump administration" 3 (one merged token each)
+    #           + "Trump" 1 ("the Trump government")                                 = 22
+    #   Russia: "Russia" 24 (incl. the 9 in "China-Russia", split at the hyphen) + "Russian" 2
+    #           + "Moscow" 1 + "Vladimir Putin" 1 (one merged token)                 = 28
+    assert fr.loc[(HE, "US"), "mentions"] == 22
+    assert fr.loc[(HE, "Russia"), "mentions"] == 28
+    # rates use the document's non-punctuation tokens
+    n = int(((seed_tokens.frame["doc_id"] == HE) & ~seed_tokens.frame["is_punct"].astype(bool)).sum())
+    assert fr.loc[(HE, "US"), "per_1k"] == pytest.approx(22 / n * 1000)
+    row = fr.loc[(HE, "Russia")]
+    assert row["per_1k_low"] <= row["per_1k"] <= row["per_1k_high"]
+    assert row["ci_low"] <= row["sentiment_mean"] <= row["ci_high"]
+    assert row["n_sentences"] == row["n_scored"] and 0 < row["sentence_share"] <= 1
+
+
+def test_actor_framing_is_deterministic_and_a_full_grid(seed_tokens):
+    a = compare.actor_framing(seed_tokens, n_boot=100, seed=3)
+    b = compare.actor_framing(seed_tokens, n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == a["group"].nunique() * a["actor"].nunique()
+    assert (a.loc[a["mentions"] == 0, "sentiment_mean"].isna()).all()
+
+
+def test_actor_sentences_sample_and_examples(seed_tokens):
+    full = compare.actor_sentences(seed_tokens, actors=["US"])
+    capped = compare.actor_sentences(seed_tokens, actors=["US"], max_sentences=3, seed=0)
+    assert capped.groupby("group").size().max() == 3
+    assert set(map(tuple, capped[["doc_id", "sentence"]].to_numpy())) <= set(map(tuple, full[["doc_id", "sentence"]].to_numpy()))
+    # VADER compound is within [-1, 1] and equals a direct call on the sentence
+    assert full["compound"].between(-1, 1).all()
+    assert full["compound"].iat[0] == pytest.approx(compare.sentence_sentiment([full["text"].iat[0]])[0])
+    ex = compare.actor_examples(seed_tokens, actors=["US"], sentences=full)
+    for (g, _), e in ex.groupby(["group", "actor"]):
+        sub = full[full["group"] == g]
+        assert e.loc[e["which"] == "most positive", "compound"].iat[0] == sub["compound"].max()
+        assert e.loc[e["which"] == "most negative", "compound"].iat[0] == sub["compound"].min()
+    with pytest.raises(ParameterError, match="ACTORS"):
+        compare.actor_sentences(seed_tokens, actors=["Atlantis"])
+
+
+# ---------------------------------------------------------------------------
+# stance
+# ---------------------------------------------------------------------------
+def test_stance_rule_on_seed_sentences(seed_tokens, seed_quotes):
+    st = compare.stance(seed_tokens, quotes=seed_quotes)
+    dai = st[st["doc_id"] == DAI]
+    # "Officially, China regards partnership, not alliance, as the main axis …"
+    p14 = dai[dai["paragraph"] == 14].head(2)
+    assert list(zip(p14["term"], p14["classification"])) == [("partnership", "unmarked"), ("alliance", "negated")]
+    # Xi: "… and partnership instead of alliance." -> alliance negated, partnership not; both quoted
+    xi = dai[dai["right"].str.startswith(".”") & (dai["paragraph"] == 13)]
+    assert list(xi["classification"]) == ["negated"] and xi["voice"].iat[0] == "quoted: Xi"
+    he = st[st["doc_id"] == HE].set_index("markers")
+    # "have yet to form a military alliance" / "… a formal military alliance cannot be excluded completely"
+    assert he.loc["yet to", "classification"] == "negated"
+    assert he.loc["possibility; cannot be excluded", "classification"] == "hedged"
+    summary = compare.stance_summary(st)
+    assert summary.groupby(["group", "family"])["n"].sum().sum() == len(st)
+
+
+def test_stance_markers_scope():
+    tok = tokenize(_corpus(("x", "X", "They want partnership rather than alliance. The alliance is not dead. "
+                                      "Not only the alliance but also trade grew.")), cache=False)
+    st = compare.stance(tok)
+    assert list(st["classification"]) == ["unmarked", "negated", "unmarked", "unmarked"]
+    # "not" after the term does not count (documented miss); "not only" is a pseudo-negation
+    assert st["markers"].iat[1] == "rather than" and st["markers"].iat[3] == ""
