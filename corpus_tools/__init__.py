@@ -9,6 +9,7 @@ from importlib import metadata as _metadata
 
 from .corpus import Corpus, Document, load_corpus
 from .errors import CorpusError, CorpusToolsError, CorpusWarning, MetadataError, ParameterError
+from .tokens import Tokens, tokenize
 
 try:
     __version__ = _metadata.version("corpus_tools")
@@ -19,6 +20,8 @@ __all__ = [
     "Corpus",
     "Document",
     "load_corpus",
+    "tokenize",
+    "Tokens",
     "CorpusError",
     "CorpusToolsError",
     "CorpusWarning",

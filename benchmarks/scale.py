@@ -1,0 +1,232 @@
+"""Every analysis stage on the UN General Debate corpus, at several corpus sizes.
+
+Usage:
+    .venv/bin/python benchmarks/scale.py UNGDC_DIR [--fractions 0.1 0.3 1.0] [--n-boot 1000]
+
+UNGDC_DIR is the unpacked ``ungdc/`` folder (``tar -xJf ../shared/corpora/ungdc.tar.xz
+-C data``). For each fraction, a fixed-seed sample of the speeches is listed in a
+temporary metadata sidecar and every stage runs in a fresh subprocess, so that peak
+memory is that fraction's alone. A sampling thread records the resident memory of the
+process and its children (tokenizer workers) every 20 ms.
+
+Stages: load (with metadata.csv); tokenize cold with n_jobs=2; tokenize again from the
+cache; dictionary + streamed bag-of-words; fit_lda k=20 on documents, one pass;
+keywords.trend for 10 concepts by year with bootstrap; compare.distinctive_terms for
+the five permanent Security Council members.
+
+Prints a table per fraction, writes benchmarks/results/scale.csv and
+benchmarks/results/scale.png (cost against corpus size).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+CONCEPTS = {
+    "sovereignty": ["sovereignty", "sovereign"],
+    "hegemony": ["hegemony", "hegemonic", "hegemonism"],
+    "multipolar": ["multipolar", "multipolarity"],
+    "terrorism": ["terrorism", "terrorist"],
+    "development": ["development"],
+    "human rights": ["human_rights"],
+    "climate": ["climate", "climate_change"],
+    "disarmament": ["disarmament"],
+    "colonialism": ["colonialism", "colonial", "decolonization"],
+    "peacekeeping": ["peacekeeping"],
+}
+P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
+STAGES = ["load", "tokenize_cold", "tokenize_cached", "bag_of_words", "fit_lda", "trend", "distinctive_terms"]
+
+
+class PeakRSS:
+    """Peak resident memory (MB) of this process plus its children while active."""
+
+    def __init__(self, interval: float = 0.02):
+        import psutil
+
+        self.proc = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _rss(self) -> int:
+        total = self.proc.memory_info().rss
+        for child in self.proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except Exception:  # a worker may exit between listing and reading
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self.peak = self._rss()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+
+def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
+    """Run every stage on one fraction; write a JSON list of stage results."""
+    import numpy as np
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT))
+    from corpus_tools import compare, keywords, load_corpus, topics
+    from corpus_tools.tokens import tokenize
+
+    warnings.simplefilter("ignore")
+    meta = pd.read_csv(corpus_dir / "metadata.csv", dtype=str, keep_default_na=False)
+    n = max(1, round(len(meta) * fraction))
+    rng = np.random.default_rng(0)
+    sample = meta.iloc[np.sort(rng.choice(len(meta), size=n, replace=False))]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sidecar = Path(tmp) / "metadata.csv"
+        sample.to_csv(sidecar, index=False)
+        cache = Path(tmp) / "cache"
+        state: dict = {}
+
+        def stage(name, fn):
+            with PeakRSS() as mem:
+                t0 = time.perf_counter()
+                fn()
+                wall = time.perf_counter() - t0
+            results.append(
+                {"fraction": fraction, "stage": name, "docs": n, "wall_s": round(wall, 3),
+                 "peak_rss_mb": round(mem.peak / 2**20, 1), "docs_per_s": round(n / wall, 1) if wall else None}
+            )
+            print(f"  {name:<18} {wall:8.2f} s  {mem.peak / 2**20:8.0f} MB", file=sys.stderr, flush=True)
+
+        def load():
+            state["corpus"] = load_corpus(corpus_dir, metadata=sidecar, columns={"author": "country_iso", "date": "year"})
+            state["mb"] = sum(len(p.encode()) for d in state["corpus"] for p in d.paragraphs) / 2**20
+
+        def tok_cold():
+            state["tokens"] = tokenize(state["corpus"], n_jobs=2, cache=cache)
+
+        def tok_warm():
+            state["tokens"] = tokenize(state["corpus"], n_jobs=2, cache=cache)
+
+        def bow():
+            state["bow"] = topics._prepare(state["tokens"], unit="document", no_below=5, no_above=0.5)
+
+        def lda():
+            state["model"] = topics.fit_lda(state["tokens"], k=20, unit="document", passes=1, no_below=5, no_above=0.5)
+
+        def trend():
+            keywords.trend(state["tokens"], CONCEPTS, by="year", n_boot=n_boot, seed=0)
+
+        def distinctive():
+            docs = state["tokens"].docs
+            ids = docs.loc[docs["country_iso"].isin(P5), "doc_id"].tolist()
+            compare.distinctive_terms(state["tokens"].select(ids), by="country_iso", min_count=10)
+
+        for name, fn in zip(STAGES, (load, tok_cold, tok_warm, bow, lda, trend, distinctive)):
+            stage(name, fn)
+        for r in results:
+            r["mb_text"] = round(state["mb"], 1)
+    out.write_text(json.dumps(results))
+
+
+def plot(frame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sys.path.insert(0, str(ROOT))
+    from corpus_tools.plots import save_figure, use_style
+
+    use_style()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for stage, sub in frame.groupby("stage", sort=False):
+        axes[0].plot(sub["docs"], sub["wall_s"], marker="o", label=stage)
+        axes[1].plot(sub["docs"], sub["peak_rss_mb"], marker="o", label=stage)
+    docs = sorted(frame["docs"].unique())
+    for ax, ylabel in zip(axes, ("wall time (s)", "peak resident memory (MB)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("speeches in the sample (log scale)")
+        ax.set_ylabel(ylabel + " (log scale)")
+        ax.set_xticks(docs, [f"{d:,}" for d in docs])
+        ax.minorticks_off()
+    # a reference slope of 1 (linear cost) through the median stage's first point
+    first = frame[frame["docs"] == docs[0]]["wall_s"].median()
+    axes[0].plot(docs, [first * d / docs[0] for d in docs], "k--", lw=1, label="linear reference")
+    axes[0].legend(fontsize=8, ncol=2)
+    axes[0].set_title("Cost grows with corpus size")
+    axes[1].set_title("Peak memory (process + workers)")
+    fig.tight_layout()
+    save_figure(fig, path.stem, frame, directory=path.parent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="scale benchmark on the UN General Debate corpus")
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--fractions", type=float, nargs="+", default=[0.1, 0.3, 1.0])
+    parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.corpus, args.fractions[0], args.n_boot, args.json)
+        return
+    import pandas as pd
+
+    if not (args.corpus / "metadata.csv").exists():
+        raise SystemExit(f"{args.corpus}: no metadata.csv; pass the unpacked ungdc/ folder")
+    rows = []
+    for fraction in args.fractions:
+        print(f"fraction {fraction}:", file=sys.stderr, flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+            out = Path(fh.name)
+        subprocess.run(
+            [sys.executable, __file__, str(args.corpus), "--fractions", str(fraction),
+             "--n-boot", str(args.n_boot), "--worker", "--json", str(out)],
+            check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        rows.extend(json.loads(out.read_text()))
+        out.unlink()
+    frame = pd.DataFrame(rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(RESULTS / "scale.csv", index=False)
+    pd.set_option("display.width", 160)
+    for fraction, sub in frame.groupby("fraction"):
+        print(f"\nfraction {fraction}: {sub['docs'].iloc[0]:,} speeches, {sub['mb_text'].iloc[0]:.1f} MB of text")
+        print(sub[["stage", "wall_s", "peak_rss_mb", "docs_per_s"]].to_string(index=False))
+        cold = sub[sub["stage"] != "tokenize_cached"]["wall_s"].sum()
+        warm = sub[sub["stage"] != "tokenize_cold"]["wall_s"].sum()
+        print(f"end to end: cold {cold:.1f} s, warm {warm:.1f} s; peak RSS {sub['peak_rss_mb'].max():.0f} MB")
+    fr = sorted(frame["fraction"].unique())
+    if len(fr) > 1:
+        lo, hi = fr[0], fr[-1]
+        print(f"\ngrowth {hi}/{lo} (target <= {12 * hi / lo / 10:.0f}x for 10x the data):")
+        for stage in STAGES:
+            a = frame[(frame["fraction"] == lo) & (frame["stage"] == stage)]["wall_s"].iloc[0]
+            b = frame[(frame["fraction"] == hi) & (frame["stage"] == stage)]["wall_s"].iloc[0]
+            print(f"  {stage:<18} {b / a:6.1f}x")
+    plot(frame, RESULTS / "scale.png")
+
+
+if __name__ == "__main__":
+    main()
