@@ -797,7 +797,9 @@ def _read_csv_text(
     into an index, shifting every value one column to the left, and renames a
     repeated column ``author.1``; both are raised here with the line instead.
     Extra cells that are all empty (a trailing comma, as some spreadsheets
-    write) are dropped: a documented recovery.
+    write) are dropped with a warning, rows with fewer cells than the header
+    are padded with empty values, and a nameless all-empty column is dropped:
+    documented recoveries.
     """
     with _csv_field_limit():
         try:
@@ -811,21 +813,56 @@ def _read_csv_text(
         raise MetadataError(
             f"{path}: the header repeats column name(s) {dups}; each column needs its own name."
         )
+
+    def parse(**extra) -> pd.DataFrame:
+        # index_col=False: never take the first cells of a long row as an index
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, index_col=False,
+            **extra,
+        )
+
+    def failed(exc: Exception) -> CorpusError:
+        detail = " ".join(str(exc).split()).replace("Error tokenizing data. C error: ", "")
+        return error(f"{path}: cannot be read as CSV ({detail}). Expected {expected}.")
+
+    parse_error: Exception | None = None
+    frame = None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            # index_col=False: never take the first cells of a long row as an index
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, index_col=False,
+            frame = parse()
+    except pd.errors.EmptyDataError as exc:
+        raise failed(exc) from None
+    except pd.errors.ParserError as exc:
+        parse_error = exc
+    if parse_error is not None or any(
+        issubclass(w.category, pd.errors.ParserWarning) for w in caught
+    ):
+        # some row is longer than the header: raise for real data beyond it,
+        # or read again keeping the header's columns when the extras are empty
+        if not _check_extra_cells(text, path, sep=sep, n_columns=len(header), error=error):
+            if parse_error is not None:
+                raise failed(parse_error) from None
+        else:
+            try:
+                frame = parse(usecols=range(len(header)))
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                raise failed(exc) from None
+            warnings.warn(
+                f"{path}: some rows end with empty cells beyond the header's {len(header)} "
+                f"columns (a trailing {sep!r}); they are ignored.",
+                CorpusWarning,
+                stacklevel=5,
             )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        detail = " ".join(str(exc).split()).replace("Error tokenizing data. C error: ", "")
-        raise error(f"{path}: cannot be read as CSV ({detail}). Expected {expected}.") from None
-    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-        _check_extra_cells(text, path, sep=sep, n_columns=len(header), error=error)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    assert frame is not None
     # rows shorter than the header are padded with NaN even under dtype=str
-    return frame.fillna("")
+    frame = frame.fillna("")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    nameless = [
+        col for col, name in zip(frame.columns, names)
+        if not name and not frame[col].str.strip().any()
+    ]
+    return frame.drop(columns=nameless)
 
 
 @contextlib.contextmanager
@@ -841,8 +878,9 @@ def _csv_field_limit() -> Iterator[None]:
 
 def _check_extra_cells(
     text: str, path: Path, *, sep: str, n_columns: int, error: type[CorpusError]
-) -> None:
-    """Raise for the first row with non-empty cells beyond the header's columns."""
+) -> bool:
+    """Raise for the first row with non-empty cells beyond the header's columns;
+    return whether some rows have empty ones there."""
     trailing = False
     with _csv_field_limit():
         reader = csv.reader(io.StringIO(text), delimiter=sep)
@@ -858,14 +896,7 @@ def _check_extra_cells(
                 trailing = trailing or bool(extra)
         except csv.Error as exc:
             raise error(f"{path}, line {reader.line_num}: cannot be read as CSV ({exc}).") from None
-    if not trailing:
-        return
-    warnings.warn(
-        f"{path}: some rows end with empty cells beyond the header's {n_columns} columns "
-        f"(a trailing {sep!r}); they are ignored.",
-        CorpusWarning,
-        stacklevel=5,
-    )
+    return trailing
 
 
 def _iter_txt_files(root: Path, follow_symlinks: bool, skipped: list) -> list[Path]:
@@ -1080,12 +1111,14 @@ def _load_folder(
     return Corpus(docs, root=root, skipped=skipped)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A NUL (``\\u0000``) or an unpaired surrogate (``\\ud800``): JSON escapes that
+#: decode to something no text file holds.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def _json_record(obj: dict, path: Path, lineno: int, text_column: str) -> dict[str, str]:
     """One JSONL object as strings; a list or object where the text should
-    be, or an unpaired ``\\ud800`` escape (which no file can store), is an error."""
+    be, or a ``\\u0000`` or unpaired ``\\ud800`` escape, is an error."""
     text = obj.get(text_column)
     if isinstance(text, (list, dict)):
         raise CorpusError(
@@ -1102,12 +1135,12 @@ def _json_record(obj: dict, path: Path, lineno: int, text_column: str) -> dict[s
         else:
             v = str(v)
         for what, value in (("a key", k), (f"the value of {k!r}", v)):
-            m = _SURROGATE.search(value)
+            m = _NOT_TEXT.search(value)
             if m:
+                kind = "a NUL character" if m.group() == "\x00" else "an unpaired UTF-16 surrogate"
                 raise CorpusError(
-                    f"{path}, line {lineno}: {what} contains an unpaired UTF-16 surrogate "
-                    f"({m.group()!r} at character {m.start()}), which is not text. Remove or "
-                    f"fix the \\u escape."
+                    f"{path}, line {lineno}: {what} contains {kind} ({m.group()!r} at "
+                    f"character {m.start()}), which is not text. Remove or fix the \\u escape."
                 )
         row[k] = v
     return row
@@ -1226,7 +1259,7 @@ def _load_table(
                 f"{first[doc_id]}). Ids must be unique."
             )
         first[doc_id] = lineno
-        body = _normalise_newlines(row.get(text_column, ""))
+        body = _normalise_text(row.get(text_column, ""))
         meta_row = {k: v for k, v in row.items() if k not in (text_column, id_col)}
         doc, reason = _build_document(
             doc_id, body, f"{path.name}:{lineno}", meta_row, columns,
