@@ -568,8 +568,10 @@ def _stability(term_sets: dict[int, list[list[str]]]) -> dict[int, float]:
     (:func:`corpus_tools.stats.match_topics`, Kuhn 1955) maximising the total
     Jaccard similarity of their top-N term sets; the mean Jaccard of the
     pairs is the agreement of s with s'. A seed's stability is its mean
-    agreement with all other seeds -- the "average Jaccard" topic-model
-    stability of Greene, O'Callaghan & Cunningham (2014).
+    agreement with all other seeds. This follows the stability analysis of
+    Greene, O'Callaghan & Cunningham (2014, "How many topics? Stability
+    analysis for topic models", ECML PKDD), simplified to one ranking depth:
+    they average Jaccard over depths 1..t, we use the top-N set only.
     """
     out = {}
     for s, sets in term_sets.items():
@@ -960,8 +962,8 @@ def topic_map(model: TopicModel) -> pd.DataFrame:
 
     Jensen-Shannon divergence between the topics' term distributions
     (:func:`corpus_tools.stats.pairwise_jsd`, Lin 1991), projected to two
-    dimensions by classical (Torgerson) multidimensional scaling -- the
-    default of Sievert & Shirley (2014) and Chuang et al. (2012). Each axis
+    dimensions by classical (Torgerson 1952) multidimensional scaling, the
+    default of LDAvis (Sievert & Shirley 2014). Each axis
     is signed so that its largest coordinate is positive, which makes the
     picture deterministic. With k = 2 the second axis is 0.
 
@@ -1109,9 +1111,14 @@ def plot_doc_topics(
     if across_seeds is not None:
         rng = across_seeds.groupby(["doc_id", "topic"])["weight"].agg(low="min", high="max")
     nd, nt = mat.shape
-    fig, ax = plt.subplots(figsize=(1.6 + 1.25 * nt + 2.5, 1.2 + 0.62 * nd))
+    # Up to 40 documents every cell is annotated; beyond that the numbers
+    # would be illegible, so the colour alone carries the value (the CSV
+    # has the numbers), and beyond 80 the row labels are dropped too.
+    annotate, row_labels = nd <= 40, nd <= 80
+    height = 1.2 + (0.62 if annotate else 0.2) * nd
+    fig, ax = plt.subplots(figsize=(1.6 + 1.25 * nt + 2.5, min(height, 16)))
     im = ax.imshow(mat.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    for i, d in enumerate(mat.index):
+    for i, d in enumerate(mat.index if annotate else []):
         for j, t in enumerate(mat.columns):
             v = mat.iat[i, j]
             if not np.isfinite(v):
@@ -1121,7 +1128,11 @@ def plot_doc_topics(
                 s += f"\n{rng.at[(d, t), 'low']:.2f}–{rng.at[(d, t), 'high']:.2f}"
             ax.text(j, i, s, ha="center", va="center", fontsize=8, color="white" if v > 0.55 else "black")
     ylab = [doc_labels.get(d, d) if doc_labels is not None else d for d in mat.index]
-    ax.set_yticks(range(nd), [shorten(s, 40) for s in ylab])
+    if row_labels:
+        ax.set_yticks(range(nd), [shorten(s, 40) for s in ylab], fontsize=10 if annotate else 7)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{nd} documents (corpus order)")
     xlab = [topic_labels.get(t, str(t)) if topic_labels is not None else str(t) for t in mat.columns]
     ax.set_xticks(range(nt), ["\n".join(textwrap.wrap(s, 16)[:3]) for s in xlab], fontsize=8)
     ax.set_xlabel("topic")
@@ -1129,7 +1140,7 @@ def plot_doc_topics(
     cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
     cb.set_label("share of the document's tokens")
     title = "Topic prevalence per document (token-weighted mean over units)"
-    if rng is not None:
+    if rng is not None and annotate:
         n_seeds = across_seeds["seed"].nunique()
         title += f"\nsmall numbers: minimum–maximum over {n_seeds} seeds, topics aligned to the reference seed"
     ax.set_title(title, fontsize=10)
@@ -1190,7 +1201,7 @@ def plot_prevalence_by_date(
 
 def plot_prevalence_seeds(
     across_seeds: pd.DataFrame, *, doc_labels: pd.Series | None = None,
-    topic_labels: pd.Series | None = None, ncols: int = 3,
+    topic_labels: pd.Series | None = None, ncols: int = 3, max_docs: int = 30,
 ) -> matplotlib.figure.Figure:
     """How much each document's topic shares move between seeds.
 
@@ -1198,11 +1209,20 @@ def plot_prevalence_seeds(
     reference topic, one row per document: a grey line spans the seeds'
     minimum to maximum, dots are single seeds (black: the reference seed).
     The panel title gives the median Jaccard with which the other seeds'
-    topics matched this one.
+    topics matched this one. With more than ``max_docs`` documents, only the
+    ``max_docs`` with the widest spread (summed over topics) are drawn, and
+    the title says so.
     """
     use_style()
     topics = sorted(across_seeds["topic"].unique())
     docs = list(pd.unique(across_seeds["doc_id"]))
+    n_all = len(docs)
+    if n_all > max_docs:
+        width = across_seeds.groupby(["doc_id", "topic"])["weight"].agg(lambda w: w.max() - w.min())
+        widest = width.groupby("doc_id").sum().sort_values(ascending=False, kind="stable").index[:max_docs]
+        keep = set(widest)
+        docs = [d for d in docs if d in keep]
+        across_seeds = across_seeds[across_seeds["doc_id"].isin(keep)]
     ncols = max(1, min(ncols, len(topics)))
     nrows = math.ceil(len(topics) / ncols)
     fig, axes = plt.subplots(
@@ -1229,9 +1249,13 @@ def plot_prevalence_seeds(
         ax.grid(axis="x", alpha=0.3)
     for ax in axes.ravel()[len(topics):]:
         ax.set_visible(False)
-    axes.ravel()[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle("Document prevalence across seeds (topics aligned to the reference seed)", y=1.0)
-    fig.tight_layout()
+    handles, names = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    head = "Document prevalence across seeds (topics aligned to the reference seed)"
+    if n_all > len(docs):
+        head += f"\nthe {len(docs)} of {n_all} documents whose shares vary most between seeds"
+    fig.suptitle(head, y=1.0)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
