@@ -49,6 +49,7 @@ __all__ = [
     "trend",
     "trend_summary",
     "match_term",
+    "check_terms",
     "kwic",
     "format_kwic",
     "dispersion",
@@ -57,6 +58,7 @@ __all__ = [
     "change",
     "split_periods",
     "in_period",
+    "date_order",
     "term_report",
     "explore",
     "plot_frequencies",
@@ -139,7 +141,9 @@ def frequencies(
     column : str, keyword-only, default ``"lemma"``
         The token column counted (``"lemma"``, ``"norm"`` or ``"token"``).
     drop_stopwords : bool, keyword-only, default True
-        Leave stopwords out of the *listing*.
+        Leave stopword tokens (``is_stop``) out of the *listing*. The flag is
+        per token, so a lemma with stopword and non-stopword forms (``use``
+        / ``used``) is counted in its non-stopword forms only.
 
     Returns
     -------
@@ -315,6 +319,45 @@ def match_term(tokens, term: str) -> tuple[np.ndarray, np.ndarray, str]:
     return first, last, (how if first.size else "none")
 
 
+def check_terms(tokens, terms) -> pd.DataFrame:
+    """How each tracked term is matched, how often, and which merged lemmas contain it.
+
+    The tokenizer merges multiword expressions into one token
+    (``strategic partnership`` -> ``strategic_partnership``), so the lemma
+    ``partnership`` does not count the partnership inside them. This table
+    makes that visible so the researcher can decide whether to add the merged
+    lemma to the concept.
+
+    Returns ``concept, term, matched_as, count, n_docs, also_inside`` with
+    ``matched_as`` as in :func:`match_term` and ``also_inside`` listing the
+    merged lemmas (with counts) that have the term as one of their parts and
+    are not already listed in the same concept; one row per term, in the
+    order given.
+    """
+    frame = _frame(tokens)
+    concepts = _concept_terms(terms)
+    matcher = _Matcher(frame)
+    lemma_codes, lemma_lower, _ = matcher.cols["lemma"]
+    counts = np.bincount(lemma_codes[lemma_codes >= 0], minlength=len(lemma_lower))
+    merged = {i: lemma_lower[i].split("_") for i in np.flatnonzero(counts > 0) if "_" in lemma_lower[i]}
+    doc = frame["doc_id"].astype(str).to_numpy(object)
+    rows = []
+    for concept, lemmas in concepts.items():
+        listed = {"_".join(p for p in _SPLIT.split(t.lower()) if p) for t in lemmas}
+        for term in lemmas:
+            how, _, _ = matcher.resolve(term)
+            first, _ = matcher.rows([term])
+            key = "_".join(p for p in _SPLIT.split(term.lower()) if p)
+            inside = sorted(
+                ((lemma_lower[i], int(counts[i])) for i, parts in merged.items()
+                 if key in parts and lemma_lower[i] not in listed),
+                key=lambda x: (-x[1], x[0]),
+            )
+            rows.append((concept, term, how if first.size else "none", int(first.size),
+                         int(pd.unique(doc[first]).size), ", ".join(f"{m} ({c})" for m, c in inside)))
+    return pd.DataFrame(rows, columns=["concept", "term", "matched_as", "count", "n_docs", "also_inside"])
+
+
 def _concept_terms(terms) -> dict[str, list[str]]:
     """``terms`` as an ordered mapping concept -> list of terms."""
     if isinstance(terms, str):
@@ -437,7 +480,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     ends = np.r_[starts[1:], labels.size]
 
-    docs = tokens.docs.set_index("doc_id")
+    group_dates = _group_dates(tokens, by)
     records = []
     for s, e in zip(starts, ends):
         label = labels[s]
@@ -445,7 +488,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
         est, low, high = stats.bootstrap_rate_ci(
             counts[idx], totals[idx], n_boot=int(n_boot), seed=_group_seed(seed, label)
         )
-        date, precision, doc_id = _group_date(docs, label, by, tokens)
+        date, precision, doc_id = group_dates.get(label, ("", "", ""))
         for j, (concept, lemmas) in enumerate(concepts.items()):
             records.append(
                 (doc_id, date, precision, concept, int(counts[idx, j].sum()), int(totals[idx].sum()),
@@ -501,18 +544,29 @@ def trend_summary(tr: pd.DataFrame, labels: Mapping[str, str] | pd.Series | None
                                        "lowest", "lowest_per_1k", "separated", "sentence"])
 
 
-def _group_date(docs: pd.DataFrame, label: str, by: str, tokens) -> tuple[str, str, str]:
-    """(date, date_precision, doc_id) to report for one trend group."""
+def _group_dates(tokens, by: str) -> dict[str, tuple[str, str, str]]:
+    """``group label -> (date, date_precision, doc_id)`` to report for each trend group.
+
+    Per document: the document's own date. ``by="year"``: the year, at
+    year precision. Other groupings: the date shared by all the group's
+    documents, else empty (the group has no single place on a time axis).
+    """
+    docs = tokens.docs.assign(doc_id=tokens.docs["doc_id"].astype(str))
+    date = docs["date"].fillna("").astype(str)
+    prec = docs["date_precision"].fillna("").astype(str)
     if by in ("date", "doc_id"):
-        row = docs.loc[label]
-        return str(row["date"]), str(row["date_precision"]), label
-    if by == "year" and re.fullmatch(r"\d{4}", label):
-        return label, "year", ""
-    members = group_labels(tokens.docs, by)
-    sub = docs.loc[members.index[members == label]]
-    if len(sub) and sub["date"].nunique() == 1 and sub["date_precision"].nunique() == 1:
-        return str(sub["date"].iloc[0]), str(sub["date_precision"].iloc[0]), ""
-    return "", "", ""
+        return {d: (a, b, d) for d, a, b in zip(docs["doc_id"], date, prec)}
+    labels = group_labels(docs, by).reindex(docs["doc_id"]).to_numpy(object)
+    frame = pd.DataFrame({"group": labels, "date": date.to_numpy(), "prec": prec.to_numpy()})
+    out = {}
+    for label, sub in frame.groupby("group", sort=False):
+        if by == "year" and re.fullmatch(r"\d{4}", str(label)):
+            out[label] = (str(label), "year", "")
+        elif sub["date"].nunique() == 1 and sub["prec"].nunique() == 1:
+            out[label] = (sub["date"].iloc[0], sub["prec"].iloc[0], "")
+        else:
+            out[label] = ("", "", "")
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -575,8 +629,8 @@ def format_kwic(lines: pd.DataFrame, labels: Mapping[str, str] | pd.Series | Non
                 width: int = 60, max_lines: int | None = None) -> str:
     """A :func:`kwic` table as aligned plain text for reading, one line per occurrence.
 
-    Left context is right-aligned and cut to ``width`` characters, so the
-    keywords line up in one column; ``labels`` (doc_id -> ``"Author (date)"``,
+    Left context is right-aligned and cut to ``width`` characters, so every
+    keyword starts in the same column (``[keyword]``); ``labels`` (doc_id -> ``"Author (date)"``,
     e.g. :func:`corpus_tools.notebook.doc_labels`) prefixes each line.
     ``max_lines`` keeps the first lines and says how many were left out.
     """
@@ -586,12 +640,11 @@ def format_kwic(lines: pd.DataFrame, labels: Mapping[str, str] | pd.Series | Non
     labels = dict(labels) if labels is not None else {}
     tags = [shorten(labels.get(d, d), 28) for d in shown["doc_id"]]
     tag_w = max(len(t) for t in tags)
-    kw_w = min(max(len(k) for k in shown["keyword"]), 30)
     out = []
     for tag, row in zip(tags, shown.itertuples(index=False)):
         left = row.left[-width:] if len(row.left) > width else row.left
         right = row.right[:width]
-        out.append(f"{tag:<{tag_w}} ¶{row.paragraph:<3d} {left:>{width}}  [{row.keyword:^{kw_w}}]  {right}")
+        out.append(f"{tag:<{tag_w}} ¶{row.paragraph:<3d} {left:>{width}} [{row.keyword}] {right}")
     if max_lines is not None and len(lines) > max_lines:
         out.append(f"… {len(lines) - max_lines} more lines not shown")
     return "\n".join(out)
@@ -600,7 +653,8 @@ def format_kwic(lines: pd.DataFrame, labels: Mapping[str, str] | pd.Series | Non
 def dispersion(tokens, terms) -> pd.DataFrame:
     """Where each term (concept) occurs inside each document, for a lexical dispersion plot.
 
-    Returns ``doc_id, term, position, n_positions, relative_position`` with
+    Returns ``doc_id, term, position, n_positions, relative_position`` (``term``
+    an ordered categorical of the concepts, in the order given) with
     ``relative_position = position / n_positions`` in [0, 1): 0 is the first
     token of the document, 1 its end (``n_positions`` counts every token,
     punctuation included, as the tokenizer numbers them). Sorted by
@@ -619,8 +673,10 @@ def dispersion(tokens, terms) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out["n_positions"] = out["doc_id"].map(length.rename(index=str)).astype(np.int64)
     out["relative_position"] = out["position"] / out["n_positions"]
-    out["_t"] = out["term"].map({c: i for i, c in enumerate(concepts)})
-    out = out.sort_values(["doc_id", "_t", "position"], kind="stable").drop(columns="_t")
+    # An ordered categorical keeps the concepts' order (and concepts with no
+    # occurrence) for plot_dispersion.
+    out["term"] = pd.Categorical(out["term"], categories=list(concepts), ordered=True)
+    out = out.sort_values(["doc_id", "term", "position"], kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -862,6 +918,10 @@ def term_report(tokens, term: str, *, n_boot: int = 1000, seed: int = 0, by: str
     parts = [f"KWIC for {label!r}:"]
     lines = kwic(tokens, variants, window=window)
     parts.append(format_kwic(lines, doc_labels(tokens.docs), max_lines=max_lines))
+    inside = check_terms(tokens, {label: variants})["also_inside"]
+    inside = [x for x in inside if x]
+    if inside:
+        parts.append(f"Also found inside merged lemmas (type them to include them): {'; '.join(inside)}")
     return fig, "\n".join(parts)
 
 
@@ -942,30 +1002,61 @@ def _date_range(date: str, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day, day
 
 
+def date_order(docs: pd.DataFrame) -> list[str]:
+    """The doc_ids of a document table in date order (undated last, ties by doc_id).
+
+    Dates are placed with :func:`corpus_tools.corpus.date_position`, so a
+    document known only to the year sorts at 1 July of that year.
+    """
+    pos = [date_position(d, p) if d else pd.NaT for d, p in zip(docs["date"], docs["date_precision"])]
+    return docs.assign(_pos=pos).sort_values(["_pos", "doc_id"], na_position="last")["doc_id"].astype(str).tolist()
+
+
+def _tight(fig: matplotlib.figure.Figure, *, bottom: float = 0.0) -> None:
+    """tight_layout that leaves room at the top for the suptitle.
+
+    Plain ``tight_layout`` lets panel titles run into the suptitle on tall figures.
+    """
+    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.12 / fig.get_figheight()))
+
+
 def _grid(n: int, ncols: int) -> tuple[int, int]:
     ncols = max(1, min(ncols, n))
     return math.ceil(n / ncols), ncols
 
 
+def _panel_order(groups: Sequence[str], order: Sequence[str] | None) -> list[str]:
+    """Groups in ``order`` first (those present), then the rest as they come."""
+    groups = list(dict.fromkeys(groups))
+    if order is None:
+        return groups
+    first = [g for g in dict.fromkeys(order) if g in set(groups)]
+    return first + [g for g in groups if g not in set(first)]
+
+
 def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, str] | pd.Series | None = None,
-                     ncols: int = 3, max_panels: int = 12, title: str | None = None) -> matplotlib.figure.Figure:
+                     order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12,
+                     title: str | None = None) -> matplotlib.figure.Figure:
     """Horizontal bars of the ``n`` most frequent terms per group, per 1,000 tokens.
 
-    ``freq`` is :func:`frequencies` output. One panel per group (at most
-    ``max_panels``, the first in group order; the title says how many were
-    left out); each panel ranks its own terms. The raw count is printed at
-    the end of each bar so rates are never read without their counts.
+    ``freq`` is :func:`frequencies` output. One panel per group, in
+    ``order`` if given (e.g. :func:`date_order`) else as they come, at most
+    ``max_panels`` (the title says how many were left out); each panel ranks
+    its own terms. The raw count is printed at the end of each bar so rates
+    are never read without their counts. Long terms are shortened to 24
+    characters.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
-    groups = list(dict.fromkeys(freq["group"]))
+    groups = _panel_order(freq["group"], order)
     shown = groups[:max_panels]
     nrows, ncols = _grid(len(shown), ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 0.22 * n * nrows + 1.0 * nrows + 0.6),
                              squeeze=False)
     for ax, g in zip(axes.flat, shown):
         top = freq[freq["group"] == g].head(n).iloc[::-1]
-        ax.barh(top["term"], top["per_1k"], color="C0")
+        ax.barh(np.arange(len(top)), top["per_1k"], color="C0")
+        ax.set_yticks(np.arange(len(top)), [shorten(t, 24) for t in top["term"]])
         for y, (v, c) in enumerate(zip(top["per_1k"], top["count"])):
             ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
         ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
@@ -978,12 +1069,13 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
     if len(groups) > len(shown):
         head += f" — first {len(shown)} of {len(groups)} groups"
     fig.suptitle(head)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
 def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | pd.Series | None = None,
-               sharey: bool = False, max_colors: int = 10) -> matplotlib.figure.Figure:
+               hue: Mapping[str, str] | pd.Series | None = None, sharey: bool = False,
+               max_colors: int = 10) -> matplotlib.figure.Figure:
     """Small multiples, one per concept: rate per 1,000 tokens on a real date axis.
 
     ``tr`` is :func:`trend` output. Each point carries its bootstrap 95%
@@ -996,7 +1088,9 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
       the document could have. Documents are not joined by lines: they are
       separate texts, usually by different authors. With at most
       ``max_colors`` documents each has its own colour, named in the legend
-      by ``labels`` (doc_id -> "Author (date)").
+      by ``labels`` (doc_id -> "Author (date)"); with more, ``hue`` (doc_id ->
+      category, e.g. the author) colours them by category if there are at
+      most ``max_colors`` categories.
     * Pooled groups (``by="year"``) are joined by a thin line, with smaller
       markers and no caps when there are many (the figure stays readable
       with ~80 yearly points).
@@ -1019,13 +1113,25 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     if not dated:
         frame["x"] = frame["group"].map({g: i for i, g in enumerate(groups)})
     n_points = len(groups)
-    colored = per_doc and n_points <= max_colors
-    palette = {g: (f"C{i}" if colored else "C0") for i, g in enumerate(groups)}
+    hue = dict(hue) if hue is not None else {}
+    categories = list(dict.fromkeys(str(hue.get(g, "")) for g in groups))
+    if per_doc and n_points <= max_colors:
+        palette = {g: f"C{i}" for i, g in enumerate(groups)}
+        legend_items = [(palette[g], shorten(labels.get(g, g), 32)) for g in groups]
+    elif per_doc and hue and len(categories) <= max_colors:
+        cat_color = {c: f"C{i}" for i, c in enumerate(categories)}
+        palette = {g: cat_color[str(hue.get(g, ""))] for g in groups}
+        legend_items = [(cat_color[c], shorten(c or "(none)", 32)) for c in categories]
+    else:
+        legend_items = []
+        palette = {g: "C0" for g in groups}
+    colored = bool(legend_items)
     frame["color"] = frame["group"].map(palette)
     size = 6.5 if n_points <= 15 else (4 if n_points <= 40 else 2.5)
 
     nrows, ncols = _grid(len(concepts), ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.5 * nrows + (1.3 if colored else 0.9)),
+    width = max(4.2 * ncols, 8.0)  # a single panel still needs room for the legend
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, (2.5 if ncols > 1 else 3.2) * nrows + (1.3 if colored else 0.9)),
                              squeeze=False, sharex=True, sharey=sharey)
     for ax, concept in zip(axes.flat, concepts):
         sub = frame[frame["term"] == concept].sort_values("x", kind="stable")
@@ -1049,6 +1155,11 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
                               lw=4, alpha=0.3, zorder=1)
         ax.set_title(concept, fontsize=10)
+        if not (sub["ci_high"].fillna(0) > 0).any():
+            # All zero: a 0-1 scale with a note reads better than matplotlib's ±0.05.
+            ax.set_ylim(0, 1)
+            ax.text(0.5, 0.5, "no occurrences", transform=ax.transAxes, ha="center", va="center",
+                    color="0.45", fontsize=9)
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes.flat[len(concepts):]:
@@ -1077,16 +1188,15 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     else:
         handles.append(Line2D([], [], color="C0", marker="o", lw=0.8, markersize=4,
                               label="one group of documents (e.g. a year)"))
-    if colored:
-        handles += [Line2D([], [], color=palette[g], marker="o", linestyle="none",
-                           label=shorten(labels.get(g, g), 32)) for g in groups]
-    ncol = 3
+    handles += [Line2D([], [], color=color, marker="o", linestyle="none", label=text)
+                for color, text in legend_items]
+    ncol = 3 if width >= 10 else 2
     fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=8, bbox_to_anchor=(0.5, 0.0))
     legend_rows = math.ceil(len(handles) / ncol)
     bottom = (0.25 + 0.17 * legend_rows) / fig.get_figheight()
     unit = "paragraphs within each document" if per_doc else "documents within each group"
     fig.suptitle(f"Rate per 1,000 tokens with bootstrap 95% intervals (resampling {unit})", fontsize=11)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    _tight(fig, bottom=bottom)
     return fig
 
 
@@ -1117,15 +1227,17 @@ def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", la
 
 
 def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Series | None = None,
-                     ncols: int = 3, max_panels: int = 12) -> matplotlib.figure.Figure:
+                     order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12
+                     ) -> matplotlib.figure.Figure:
     """Small-multiple bars of each group's most distinctive terms by tf-idf.
 
-    ``tfidf`` is :func:`distinctive_by_tfidf` output; the raw count is
-    printed at the end of each bar.
+    ``tfidf`` is :func:`distinctive_by_tfidf` output; panels follow
+    ``order`` as in :func:`plot_frequencies`, and the raw count is printed
+    at the end of each bar.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
-    groups = list(dict.fromkeys(tfidf["group"]))
+    groups = _panel_order(tfidf["group"], order)
     shown = groups[:max_panels]
     if not shown:
         fig, ax = plt.subplots(figsize=(6, 1.5))
@@ -1138,7 +1250,8 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
                              squeeze=False)
     for ax, g in zip(axes.flat, shown):
         sub = tfidf[tfidf["group"] == g].iloc[::-1]
-        ax.barh(sub["term"], sub["tfidf"], color="C2")
+        ax.barh(np.arange(len(sub)), sub["tfidf"], color="C2")
+        ax.set_yticks(np.arange(len(sub)), [shorten(t, 24) for t in sub["term"]])
         for y, (v, c) in enumerate(zip(sub["tfidf"], sub["count"])):
             ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
         ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
@@ -1151,7 +1264,7 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
     if len(groups) > len(shown):
         head += f" — first {len(shown)} of {len(groups)} groups"
     fig.suptitle(head)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
@@ -1170,9 +1283,11 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
     """
     use_style()
     labels = dict(labels) if labels is not None else dict(doc_labels(docs))
-    concepts = list(concepts) if concepts is not None else list(dict.fromkeys(disp["term"]))
-    pos = [date_position(d, p) if d else pd.NaT for d, p in zip(docs["date"], docs["date_precision"])]
-    doc_ids = docs.assign(_pos=pos).sort_values(["_pos", "doc_id"], na_position="last")["doc_id"].tolist()
+    if concepts is None:
+        term = disp["term"]
+        concepts = list(term.cat.categories) if isinstance(term.dtype, pd.CategoricalDtype) else list(dict.fromkeys(term))
+    concepts = list(concepts)
+    doc_ids = date_order(docs)
     docs = doc_ids[:max_docs]
     row = {d: i for i, d in enumerate(docs)}
     nrows, ncols = _grid(len(concepts), ncols)
@@ -1201,5 +1316,5 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
     if len(doc_ids) > len(docs):
         head += f" — first {len(docs)} of {len(doc_ids)} documents"
     fig.suptitle(head, fontsize=11)
-    fig.tight_layout()
+    _tight(fig)
     return fig
