@@ -890,7 +890,10 @@ def representative_units(model: TopicModel, tokens, *, n: int = 1, min_terms: in
         for rank, u in enumerate(best, start=1):
             uid = units.at[u, "unit_id"]
             rows.append(
-                (t + 1, rank, uid, units.at[u, "doc_id"], float(theta[u, t]), int(units.at[u, "n_terms"]), texts.get(uid, ""))
+                (
+                    t + 1, rank, uid, units.at[u, "doc_id"], float(theta[u, t]),
+                    int(units.at[u, "n_terms"]), texts.get(uid, ""),
+                )
             )
     return pd.DataFrame(rows, columns=["topic", "rank", "unit_id", "doc_id", "weight", "n_terms", "text"])
 
@@ -917,7 +920,9 @@ def _unit_texts(unit: str, tokens) -> dict[str, str]:
     return dict(zip(merged["unit_id"].astype(str), merged["text"].fillna("")))
 
 
-def compare_nmf(model: TopicModel, *, seed: int | None = None, passes: int | None = None, n: int = TOP_N) -> pd.DataFrame:
+def compare_nmf(
+    model: TopicModel, *, seed: int | None = None, passes: int | None = None, n: int = TOP_N
+) -> pd.DataFrame:
     """Cross-check the LDA topics against NMF on tf-idf with the same k and vocabulary.
 
     Non-negative matrix factorisation (Lee & Seung 1999) of the tf-idf
@@ -1177,14 +1182,17 @@ def plot_prevalence_by_date(
     for ax, t in zip(axes.ravel(), topics):
         g = data[data["topic"] == t].sort_values("date")
         o = other[other["topic"] == t]
-        ax.scatter(o["date"], o["weight"], marker="_", s=80, color="0.5", lw=1.2, label="other seeds (aligned)", zorder=2)
+        ax.scatter(
+            o["date"], o["weight"], marker="_", s=80, color="0.5", lw=1.2, label="other seeds (aligned)", zorder=2
+        )
         ax.errorbar(
             g["date"], g["weight"], yerr=[g["weight"] - g["low"], g["high"] - g["weight"]],
             fmt="o", color=f"C{(t - 1) % 10}", ms=5, capsize=3, lw=1.2,
             label="reference seed, 95% bootstrap over units", zorder=3,
         )
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(shorten(topic_labels.get(t, f"topic {t}") if topic_labels is not None else f"topic {t}", 40), fontsize=10)
+        head = topic_labels.get(t, f"topic {t}") if topic_labels is not None else f"topic {t}"
+        ax.set_title(shorten(head, 40), fontsize=10)
         ax.set_xlabel("publication date")
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", labelrotation=30)
