@@ -1093,7 +1093,8 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
       most ``max_colors`` categories.
     * Pooled groups (``by="year"``) are joined by a thin line, with smaller
       markers and no caps when there are many (the figure stays readable
-      with ~80 yearly points).
+      with ~80 yearly points). A group of a single document, which has no
+      interval, is ringed in grey.
     * Rows without a date (groupings such as ``"author"``) go on a
       categorical axis instead.
 
@@ -1150,6 +1151,13 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                 ax.plot(these["x"], these["per_1k"], linestyle="none", marker=style["marker"] if per_doc else "o",
                         markersize=size, markerfacecolor="white" if hollow else color, markeredgecolor=color,
                         markeredgewidth=1.3, zorder=3, clip_on=False)
+                if not per_doc and "n_units" in these:
+                    # A group of one document has nothing to resample: its zero-width
+                    # "interval" is not certainty, so mark it with a grey ring.
+                    single = these[these["n_units"] < 2]
+                    ax.plot(single["x"], single["per_1k"], linestyle="none", marker="o", markersize=size + 4,
+                            markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
+                            clip_on=False)
                 if hollow:
                     spans = [_date_range(d, prec) for d in these["date"]]
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
@@ -1188,6 +1196,9 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     else:
         handles.append(Line2D([], [], color="C0", marker="o", lw=0.8, markersize=4,
                               label="one group of documents (e.g. a year)"))
+        if "n_units" in frame and (frame["n_units"] < 2).any():
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="none",
+                                  markeredgecolor="0.45", label="one document only: no interval possible"))
     handles += [Line2D([], [], color=color, marker="o", linestyle="none", label=text)
                 for color, text in legend_items]
     ncol = 3 if width >= 10 else 2

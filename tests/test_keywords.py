@@ -178,6 +178,11 @@ def test_trend_by_year_resamples_documents(tokens):
     row = tr.set_index("date").loc["2019"]
     assert (row["count"], row["unit"], row["n_units"], row["doc_id"]) == (18, "document", 2, "")
     assert row["ci_low"] <= row["per_1k"] <= row["ci_high"]
+    # 2018 is one document (002, 8 "alliance"): nothing to resample, so the
+    # interval collapses onto the estimate -- the plot rings such points.
+    one = tr.set_index("date").loc["2018"]
+    assert one["n_units"] == 1 and one["count"] == 8
+    assert one["ci_low"] == one["per_1k"] == one["ci_high"]
 
 
 def test_trend_rejects_bad_parameters(tokens):
