@@ -49,13 +49,20 @@ def _count(freq: pd.DataFrame, group: str, term: str) -> int:
 def test_frequencies_match_hand_counts(tokens):
     freq = keywords.frequencies(tokens)
     # "alliance"/"alliances" in the body paragraphs:
-    # 000: none. 001: 3 ("Alliance" x2 in p? and "alliance" once).
+    # 000: none. 001: 3 (p4 "entering into an alliance"; p6 "Putin's Eurasian
+    # Alliance", "The Eurasian Alliance").
     # 002: 8 -- p13 "partnership to alliance", "an alliance approach",
     #   "instead of alliance"; p14 "not alliance"; p15 "an alliance is sealed",
     #   "anti-American alliance"; p17 "eschews alliances"; p22 "let along
     #   alliance" (the heading "Closer — But No Alliance" is not a paragraph).
-    # 003: 15 (11 "alliance" + 2 "alliances" + 2 "Alliance" in the body).
-    # 004: 3.
+    # 003: 15 -- p0 "regarding alliances"; p1 "Make an Alliance", "China-Russia
+    # Alliance", "China-Russia alliance"; p2 "the alliance"; p4 "The alliance",
+    # "China-Russia alliance"; p5 "formal alliance"; p6 "alliance-making" (the
+    # tokenizer splits the hyphen), "within an alliance", "China-Russia
+    # alliance"; p7 "forming an alliance"; p15 "military alliance"; p16
+    # "(military) alliance"; p19 "through alliances".
+    # 004: 3 -- p5 "a military alliance", "formal military alliance", "form of
+    # military alliance".
     assert _count(freq, D000, "alliance") == 0
     assert _count(freq, D001, "alliance") == 3
     assert _count(freq, D002, "alliance") == 8
@@ -221,7 +228,7 @@ def test_kwic_matches_frequencies_and_windows(tokens):
 def test_kwic_finds_multiword_terms(tokens):
     freq = keywords.frequencies(tokens, by=None)
     n_bri = _count(freq, keywords.ALL, "belt_and_road_initiative")
-    # 000 p? "Belt and Road initiative in Central Asia"; 002 "China's “Belt and
+    # 000 p10 "promote the Belt and Road initiative"; 002 "China's “Belt and
     # Road Initiative”" and "linked the BRI"; 003 "BRI (Belt and Road
     # Initiative)" = 5 (the tokenizer merges the phrase and the abbreviation BRI)
     assert n_bri == 5
