@@ -150,6 +150,7 @@ class _Bow:
     texts: list[list[str]]  #: sample of units' token lists, for c_v / c_npmi
     no_below: int
     no_above: float
+    common_terms: pd.DataFrame  #: term, n_units, share: dropped for exceeding no_above
 
     @property
     def stream(self) -> _RowStream:
@@ -232,6 +233,14 @@ def _prepare(
         )
     n_before = len(dictionary)
     old_token2id = dict(dictionary.token2id)
+    # Terms that no_above removes, for the record: on a small corpus these
+    # are its subject (e.g. the countries it is about), and a reader should
+    # know why they appear in no topic.
+    id2token = {i: t for t, i in old_token2id.items()}
+    limit = no_above * n_units
+    common = sorted(((id2token[i], df) for i, df in dictionary.dfs.items() if df > limit), key=lambda x: (-x[1], x[0]))
+    common_terms = pd.DataFrame(common, columns=["term", "n_units"]).astype({"n_units": np.int64})
+    common_terms["share"] = common_terms["n_units"] / n_units
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     n_terms = len(dictionary)
     if n_terms == 0:
@@ -262,7 +271,7 @@ def _prepare(
             "n_terms": np.asarray(counts.sum(axis=1)).ravel().astype(np.int64),
         }
     )
-    return _Bow(unit, dictionary, counts, units, texts, no_below, no_above)
+    return _Bow(unit, dictionary, counts, units, texts, no_below, no_above, common_terms)
 
 
 def _check_k(k: int, bow: _Bow, *, name: str = "k") -> int:
@@ -299,6 +308,9 @@ class TopicModel:
     units : DataFrame
         ``unit_id, doc_id, n_terms`` (in-vocabulary tokens per unit), in
         corpus order.
+    common_terms : DataFrame
+        ``term, n_units, share``: the terms dropped for occurring in more
+        than ``no_above`` of the units, most widespread first.
     k, seed, passes : int
     """
 
@@ -308,6 +320,7 @@ class TopicModel:
         self.dictionary = bow.dictionary
         self.unit = bow.unit
         self.units = bow.units
+        self.common_terms = bow.common_terms
         self.seed = int(seed)
         self.passes = int(passes)
         self._theta: np.ndarray | None = None

@@ -237,6 +237,18 @@ def test_representative_units_quote_the_text(planted, model3):
     assert (rep.groupby("topic")["weight"].apply(lambda w: w.is_monotonic_decreasing)).all()
 
 
+def test_common_terms_records_what_no_above_drops():
+    texts = ["Apple banana cherry. Apple grape.", "Apple hammer wrench.", "Apple hammer cherry.", "Zebra wrench grape."]
+    corpus = Corpus([Document(doc_id=f"d{i}", paragraphs=(t,)) for i, t in enumerate(texts)])
+    toks = tokenize(corpus, cache=False)
+    m = topics.fit_lda(toks, k=2, unit="document", no_below=1, no_above=0.5, **FAST)
+    # Document frequencies by hand: apple 3 of 4 (> 0.5 * 4 = 2, dropped); cherry, grape,
+    # hammer, wrench 2 each (kept); banana, zebra 1 each (kept with no_below=1).
+    assert m.common_terms.to_dict("records") == [{"term": "apple", "n_units": 3, "share": 0.75}]
+    assert sorted(m.terms) == ["banana", "cherry", "grape", "hammer", "wrench", "zebra"]
+    assert m.units["n_terms"].tolist() == [3, 2, 2, 3]  # d0 keeps banana, cherry, grape
+
+
 # -- guardrails ------------------------------------------------------------------------
 def test_k_above_number_of_units_is_refused(planted_words):
     toks = tokenize(_corpus(planted_words[:3]), cache=False)
