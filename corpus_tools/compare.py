@@ -53,7 +53,7 @@ from scipy.stats import spearmanr
 
 from . import stats
 from .corpus import Corpus
-from .errors import ParameterError
+from .errors import CorpusToolsError, ParameterError
 from .notebook import group_labels
 from .plots import shorten, use_style
 
@@ -75,8 +75,12 @@ __all__ = [
     "format_stance",
     "STANCE_TERMS",
     "STANCE_MARKERS",
+    "STANCE_CLASSES",
+    "SPEECH_VERBS",
+    "QUOTATION_COLUMNS",
     "plot_fightin_words",
     "plot_similarity",
+    "plot_similarities",
     "plot_actor_framing",
     "plot_quoted_share",
     "plot_stance",
@@ -532,7 +536,7 @@ def _alias_actors(tokens) -> list[str]:
         return found
     try:
         table = load_actors(None if source == "default" else source)
-    except Exception:  # the file moved since tokenizing: fall back to what was found
+    except (CorpusToolsError, OSError):  # the file moved since tokenizing: use what was found
         return found
     names = list(dict.fromkeys(table["actor"].astype(str)))
     return names + [a for a in found if a not in names]
@@ -1058,8 +1062,10 @@ def quoted_share(
     if unknown:
         raise ParameterError(f"quoted_share: unknown kinds {sorted(unknown)}; use quote, reported, mention")
     rows = []
+    empty = quotes.iloc[0:0]
+    by_doc = {str(d): g for d, g in quotes.groupby("doc_id", sort=False)}
     for doc in corpus:
-        q = quotes[quotes["doc_id"] == doc.doc_id]
+        q = by_doc.get(doc.doc_id, empty)
         texts = dict(enumerate(doc.paragraphs))
         row = {"doc_id": doc.doc_id, "n_words": doc.n_words}
         for kind in ("quote", "reported", "mention"):
@@ -1371,16 +1377,24 @@ def stance(
                     "left": s_text[:a], "keyword": s_text[a:z], "right": s_text[z:],
                 }
             )
-    return pd.DataFrame(out, columns=cols)
+    frame = pd.DataFrame(out, columns=cols)
+    frame.attrs["families"] = [str(f) for f in terms]
+    return frame
 
 
 def stance_summary(st: pd.DataFrame) -> pd.DataFrame:
-    """Counts per ``group, family, classification`` (full grid), with ``share`` within group x family."""
+    """Counts per ``group, family, classification`` (full grid), with ``share`` within group x family.
+
+    Families come in the order of the ``terms`` given to :func:`stance`
+    (kept in ``st.attrs["families"]``), then any others found.
+    """
     cols = ["group", "family", "classification", "n", "share"]
     if st.empty:
         return pd.DataFrame(columns=cols)
+    families = [f for f in st.attrs.get("families", []) if f in set(st["family"])]
+    families += [f for f in dict.fromkeys(st["family"]) if f not in families]
     grid = pd.MultiIndex.from_product(
-        [sorted(st["group"].unique()), list(dict.fromkeys(st["family"])), list(STANCE_CLASSES)],
+        [sorted(st["group"].unique()), families, list(STANCE_CLASSES)],
         names=["group", "family", "classification"],
     )
     n = st.groupby(["group", "family", "classification"]).size().reindex(grid, fill_value=0).rename("n")
@@ -1454,48 +1468,94 @@ def plot_fightin_words(
     coloured and the ``top_n`` highest z are labelled (labels moved apart
     with adjustText so they do not overlap). Dashed lines mark z = ±1.96.
     """
-    from adjustText import adjust_text
-
     use_style()
     groups = list(dict.fromkeys(terms["group"]))
     nrows, nc = _grid(len(groups), ncols)
     fig, axes = plt.subplots(nrows, nc, figsize=(4.6 * nc, 3.9 * nrows), squeeze=False, sharey=True)
-    labels = dict(labels or {})
+    labels = dict(labels) if labels is not None else {}
     for ax in axes.ravel()[len(groups):]:
         ax.set_visible(False)
+    pending = []
     for ax, g in zip(axes.ravel(), groups):
         t = terms[terms["group"] == g]
         total = (t["count"] + t["count_rest"]).to_numpy(np.float64)
+        z = t["z"].to_numpy(np.float64)
         sig = (t["p_adj"] < alpha).to_numpy()
-        over = sig & (t["z"].to_numpy() > 0)
-        under = sig & (t["z"].to_numpy() < 0)
+        over, under = sig & (z > 0), sig & (z < 0)
         rest = ~(over | under)
-        ax.scatter(total[rest], t["z"].to_numpy()[rest], s=6, color="0.75", lw=0, label="not significant")
-        ax.scatter(total[over], t["z"].to_numpy()[over], s=12, color="C3", lw=0, label=f"over-used (BH p<{alpha})")
-        ax.scatter(total[under], t["z"].to_numpy()[under], s=12, color="C0", lw=0, label=f"under-used (BH p<{alpha})")
+        ax.scatter(total[rest], z[rest], s=6, color="0.75", lw=0, label="not significant")
+        ax.scatter(total[over], z[over], s=12, color="C3", lw=0, label=f"over-used (BH-adjusted p < {alpha})")
+        ax.scatter(total[under], z[under], s=12, color="C0", lw=0, label=f"under-used (BH-adjusted p < {alpha})")
         ax.set_xscale("log")
         for yv in (-1.96, 1.96):
             ax.axhline(yv, color="0.5", lw=0.6, ls="--")
         top = t.nlargest(top_n, "z")
         top = top[top["z"] > 0]
-        texts = [
-            ax.text(c + r, z, shorten(term.replace("_", " "), 22), fontsize=7.5)
-            for term, c, r, z in zip(top["term"], top["count"], top["count_rest"], top["z"])
-        ]
+        # Terms with the same counts sit on the same point: one label lists them.
+        texts = []
+        for (c, r), tied in top.groupby(["count", "count_rest"], sort=False):
+            names = [shorten(x.replace("_", " "), 22) for x in tied["term"]]
+            text = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+            texts.append(ax.text(c + r, tied["z"].iat[0], text, fontsize=7.5))
         ax.set_title(shorten(labels.get(g, g), 40))
         ax.set_xlabel("total count in corpus (log scale)")
-        if texts:
-            adjust_text(
-                texts, ax=ax, x=total, y=t["z"].to_numpy(), expand=(1.2, 1.4),
-                arrowprops=dict(arrowstyle="-", color="0.4", lw=0.5),
-            )
+        # Labels sit among the highest-z points; only those are obstacles for
+        # adjustText, whose cost grows with the number of points.
+        near = np.argsort(-z, kind="stable")[:_MAX_OBSTACLES]
+        pending.append((ax, texts, total[near], z[near]))
     for ax in axes[:, 0]:
         ax.set_ylabel("log-odds z (group vs rest)")
+    # Head- and side-room so labels can stay inside the axes.
+    lo, hi = float(terms["z"].min()), float(terms["z"].max())
+    span = max(hi - lo, 1.0)
+    axes[0, 0].set_ylim(min(lo, -2.2) - 0.05 * span, max(hi, 2.2) + 0.18 * span)
+    xmax = float((terms["count"] + terms["count_rest"]).max())
+    for ax in axes.ravel()[: len(groups)]:
+        ax.set_xlim(0.6 * max(float((terms["count"] + terms["count_rest"]).min()), 1.0), 2.5 * xmax)
     handles, names = axes.ravel()[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     fig.suptitle("Distinctive terms: each group against the rest (Monroe et al. 2008)", y=1.0)
+    # Lay the axes out first: adjustText works in display coordinates, so any
+    # later change of axes size would move labels back onto each other.
     fig.tight_layout(rect=(0, 0.04, 1, 0.98))
+    for ax, texts, x, y in pending:
+        _repel_labels(ax, texts, x, y)
     return fig
+
+
+#: Points per panel that labels are kept off (the highest z first).
+_MAX_OBSTACLES = 300
+
+
+def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
+    """Move labels apart with adjustText until none overlap (pushing harder each try).
+
+    Each try starts from the labels' original anchor points (``target_x/y``)
+    and removes the previous try's connector lines, so only one set of lines
+    is drawn, from each label to its own point.
+    """
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    tx = [t.get_position()[0] for t in texts]
+    ty = [t.get_position()[1] for t in texts]
+    renderer = ax.figure.canvas.get_renderer()
+    patches = []
+    for k in range(tries):
+        for p in patches:
+            p.remove()
+        _, patches = adjust_text(
+            texts, ax=ax, x=x, y=y, target_x=tx, target_y=ty,
+            expand=(1.2 + 0.2 * k, 1.4 + 0.3 * k), force_text=(0.2 + 0.2 * k, 0.4 + 0.3 * k),
+            ensure_inside_axes=True, arrowprops=dict(arrowstyle="-", color="0.4", lw=0.5),
+            # a fixed number of iterations, not adjustText's default 1-second time limit,
+            # so that the layout (and the saved file) does not depend on machine load
+            iter_lim=200,
+        )
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        if not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)):
+            return
 
 
 def plot_similarity(
@@ -1511,17 +1571,18 @@ def plot_similarity(
 
     ``distance`` says whether larger means further apart (JSD) or closer
     (cosine); the colour map is reversed accordingly so that dark always
-    means *similar*. Values are written in each cell when there are at most
-    15 groups.
+    means *similar*. The diagonal (a group against itself) is left blank.
+    Values are written in each cell when there are at most 15 groups.
+    Pass ``ax`` to draw into an existing axes (see :func:`plot_similarities`).
     """
     use_style()
     order = list(order) if order is not None else cluster_order(matrix, distance=distance)
     m = matrix.loc[order, order]
-    labels = dict(labels or {})
+    labels = dict(labels) if labels is not None else {}
     names = [shorten(labels.get(g, g), 28) for g in order]
     n = len(order)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(1.2 + 0.65 * n + 2.2, 0.9 + 0.55 * n))
+        fig, ax = plt.subplots(figsize=(2.8 + 0.6 * n, 1.2 + 0.55 * n))
     else:
         fig = ax.figure
     vals = m.to_numpy(np.float64)
@@ -1529,77 +1590,114 @@ def plot_similarity(
     vmin, vmax = (float(off.min()), float(off.max())) if off.size else (0.0, 1.0)
     if vmin == vmax:
         vmin, vmax = vmin - 0.5, vmax + 0.5
-    cmap = "viridis" if distance else "viridis_r"
-    im = ax.imshow(vals, cmap=cmap, vmin=vmin, vmax=vmax)
+    cmap = plt.get_cmap("viridis" if distance else "viridis_r").copy()
+    cmap.set_bad("0.92")
+    shown = vals.copy()
+    np.fill_diagonal(shown, np.nan)  # a group against itself says nothing; leave it blank
+    im = ax.imshow(shown, cmap=cmap, vmin=vmin, vmax=vmax)
     ax.set_xticks(range(n), names, rotation=40, ha="right")
     ax.set_yticks(range(n), names)
+    # Enough decimals to tell the cells apart (topic-mixture JSDs can be ~0.01).
+    top = float(np.max(np.abs(off))) if off.size else 1.0
+    digits = 2 if top >= 0.1 or top == 0 else min(4, 1 - int(math.floor(math.log10(top))))
     if n <= 15:
         for i in range(n):
             for j in range(n):
                 if i == j:
                     continue
                 v = vals[i, j]
-                light = (v - vmin) / (vmax - vmin) < 0.5 if distance else (v - vmin) / (vmax - vmin) > 0.5
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
-                        color="white" if light else "black")
+                frac = (v - vmin) / (vmax - vmin)
+                dark = frac < 0.5 if distance else frac > 0.5
+                ax.text(j, i, f"{v:.{digits}f}", ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")
     ax.set_title(title)
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    cb.set_label("divergence (bits; lower = more alike)" if distance else "similarity (higher = more alike)")
+    cb.set_label("bits (lower = more alike)" if distance else "similarity (higher = more alike)")
     for side in ("top", "right"):
         ax.spines[side].set_visible(True)
     ax.tick_params(length=0)
     return fig
 
 
-def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
-                       min_sentences: int = 1) -> matplotlib.figure.Figure:
-    """Left: mentions per 1,000 tokens (group x actor heatmap). Right: mean VADER score with CI.
+def plot_similarities(
+    panels: Sequence[tuple[pd.DataFrame, bool, str]],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> matplotlib.figure.Figure:
+    """Several :func:`plot_similarity` heatmaps side by side: ``[(matrix, distance, title), …]``.
 
-    ``framing`` is :func:`actor_framing`. In the right panel each group is
-    a marker per actor, with its bootstrap interval as a bar; cells with
-    fewer than ``min_sentences`` scored sentences are left out.
+    Each panel is ordered by its own clustering (:func:`cluster_order`), so
+    read the labels, not the positions, when comparing panels.
     """
     use_style()
-    labels = dict(labels or {})
+    n = max(len(m) for m, _, _ in panels)
+    fig, axes = plt.subplots(1, len(panels), figsize=(len(panels) * (2.4 + 0.5 * n), 1.5 + 0.5 * n), squeeze=False)
+    for ax, (m, distance, title) in zip(axes[0], panels):
+        plot_similarity(m, distance=distance, title=title, labels=labels, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+                       top_actors: int = 8) -> matplotlib.figure.Figure:
+    """Left: mentions per 1,000 tokens (group x actor heatmap). Right: mean VADER score with CI.
+
+    ``framing`` is :func:`actor_framing`. Only the ``top_actors`` actors with
+    the most mentions overall are drawn (in alias-table order); the table
+    keeps them all. In the right panel each group is a marker per actor with
+    its bootstrap interval; a hollow marker rests on a single sentence (no
+    interval), and cells with no sentence are left out.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
     groups = list(dict.fromkeys(framing["group"]))
-    actors = list(dict.fromkeys(framing["actor"]))
+    order = list(dict.fromkeys(framing["actor"]))
+    total = framing.groupby("actor")["mentions"].sum()
+    keep = set(total[total > 0].sort_values(ascending=False, kind="mergesort").index[:top_actors])
+    actors = [a for a in order if a in keep] or order[:top_actors]
+    framing = framing[framing["actor"].isin(actors)]
     rate = framing.pivot(index="group", columns="actor", values="per_1k").reindex(index=groups, columns=actors)
     g_names = [shorten(labels.get(g, g), 24) for g in groups]
-    a_names = [shorten(str(a), 16) for a in actors]
+    a_names = [shorten(str(a), 14) for a in actors]
+    height = 1.4 + 0.42 * max(len(groups), len(actors))
     fig, (ax1, ax2) = plt.subplots(
-        1, 2, figsize=(4.2 + 0.55 * len(actors) + 5.5, 1.6 + 0.5 * max(len(groups), 0.45 * len(actors))),
-        gridspec_kw={"width_ratios": [0.55 * len(actors) + 1.5, 5.0]},
+        1, 2, figsize=(3.2 + 0.55 * len(actors) + 6.0, height),
+        gridspec_kw={"width_ratios": [0.55 * len(actors) + 1.2, 5.0]},
     )
-    im = ax1.imshow(rate.to_numpy(np.float64), cmap="Blues", aspect="auto")
+    vals = rate.to_numpy(np.float64)
+    im = ax1.imshow(vals, cmap="Blues", aspect="auto")
     ax1.set_xticks(range(len(actors)), a_names, rotation=45, ha="right")
     ax1.set_yticks(range(len(groups)), g_names)
-    vmax = np.nanmax(rate.to_numpy(np.float64)) if rate.size else 1.0
-    for i in range(len(groups)):
-        for j in range(len(actors)):
-            v = rate.iat[i, j]
-            if np.isfinite(v):
-                ax1.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7.5,
-                         color="white" if vmax and v > 0.6 * vmax else "black")
+    vmax = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+    if len(groups) * len(actors) <= 200:
+        for i in range(len(groups)):
+            for j in range(len(actors)):
+                v = vals[i, j]
+                if np.isfinite(v):
+                    ax1.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7.5,
+                             color="white" if vmax and v > 0.6 * vmax else "black")
     ax1.set_title("Mentions per 1,000 tokens")
-    fig.colorbar(im, ax=ax1, fraction=0.046, pad=0.03).set_label("per 1,000 tokens")
+    fig.colorbar(im, ax=ax1, fraction=0.05, pad=0.03).set_label("per 1,000 tokens")
     ax1.tick_params(length=0)
 
     k = len(groups)
     offsets = (np.arange(k) - (k - 1) / 2) * (0.8 / max(k, 1))
     for gi, g in enumerate(groups):
-        f = framing[(framing["group"] == g) & (framing["n_scored"] >= min_sentences)]
+        colour = f"C{gi % 10}"
+        f = framing[(framing["group"] == g) & (framing["n_scored"] >= 1)]
         y = np.array([actors.index(a) for a in f["actor"]], dtype=float) + offsets[gi]
         x = f["sentiment_mean"].to_numpy(np.float64)
-        lo = np.where(np.isfinite(f["ci_low"]), x - f["ci_low"], 0.0)
-        hi = np.where(np.isfinite(f["ci_high"]), f["ci_high"] - x, 0.0)
-        ax2.errorbar(x, y, xerr=[lo, hi], fmt="o", ms=4, lw=1, capsize=2, color=f"C{gi % 10}",
-                     label=shorten(labels.get(g, g), 24))
+        lo_b, hi_b = f["ci_low"].to_numpy(np.float64), f["ci_high"].to_numpy(np.float64)
+        ci = np.isfinite(lo_b) & np.isfinite(hi_b)
+        ax2.errorbar(x[ci], y[ci], xerr=[x[ci] - lo_b[ci], hi_b[ci] - x[ci]], fmt="o", ms=4, lw=1, capsize=2,
+                     color=colour, label=shorten(labels.get(g, g), 24))
+        ax2.scatter(x[~ci], y[~ci], s=18, facecolors="none", edgecolors=colour, lw=1)
     ax2.axvline(0, color="0.5", lw=0.6)
     ax2.set_yticks(range(len(actors)), a_names)
     ax2.set_ylim(len(actors) - 0.5, -0.5)
     ax2.set_xlim(-1.05, 1.05)
-    ax2.set_xlabel("mean VADER compound of sentences naming the actor (−1 … +1), 95% CI")
-    ax2.set_title("Tone of the sentences that mention the actor")
+    ax2.set_xlabel("mean VADER compound (−1 … +1) with 95% CI;\nhollow = a single sentence")
+    ax2.set_title("Tone of sentences that mention the actor")
     ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax2.grid(axis="x", alpha=0.3)
     fig.tight_layout()
@@ -1614,7 +1712,7 @@ def plot_quoted_share(share: pd.DataFrame, *, labels: Mapping[str, str] | None =
     because they are the author's own voice.
     """
     use_style()
-    labels = dict(labels or {})
+    labels = dict(labels) if labels is not None else {}
     s = share.reset_index(drop=True)
     names = [shorten(labels.get(d, d), 32) for d in s["doc_id"]]
     y = np.arange(len(s))
@@ -1634,7 +1732,7 @@ def plot_quoted_share(share: pd.DataFrame, *, labels: Mapping[str, str] | None =
     ax.invert_yaxis()
     ax.set_xlabel("% of the document's words")
     ax.set_title("How much of each document is other people's words")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(s) < 8 else -0.1), ncol=3, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(s), 1)), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -1649,7 +1747,7 @@ def plot_stance(summary: pd.DataFrame, *, labels: Mapping[str, str] | None = Non
     bar per group, segments are counts of occurrences by classification.
     """
     use_style()
-    labels = dict(labels or {})
+    labels = dict(labels) if labels is not None else {}
     families = list(dict.fromkeys(summary["family"]))
     groups = list(dict.fromkeys(summary["group"]))
     fig, axes = plt.subplots(1, len(families), figsize=(3.0 + 3.4 * len(families), 1.2 + 0.45 * len(groups)),

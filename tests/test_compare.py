@@ -300,3 +300,36 @@ def test_stance_markers_scope():
     assert list(st["classification"]) == ["unmarked", "negated", "unmarked", "unmarked"]
     # "not" after the term does not count (documented miss); "not only" is a pseudo-negation
     assert st["markers"].iat[1] == "rather than" and st["markers"].iat[3] == ""
+
+
+# ---------------------------------------------------------------------------
+# topic mixtures and figures
+# ---------------------------------------------------------------------------
+def test_topic_similarity_by_hand():
+    doc_topics = pd.DataFrame(
+        {"doc_id": ["a", "a", "b", "b", "c", "c", "d", "d"], "topic": [1, 2] * 4,
+         "weight": [1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 2.0, 0.0]}  # d is normalised to (1, 0)
+    )
+    groups = pd.Series({"a": "X", "b": "X", "c": "Y", "d": "Z"})
+    s = compare.topic_similarity(doc_topics, groups)
+    # X = mean of (1,0) and (0,1) = (.5,.5) = Y exactly -> JSD 0
+    assert s.loc["X", "Y"] == pytest.approx(0.0, abs=1e-12)
+    # Y=(.5,.5) vs Z=(1,0): M=(.75,.25); JSD = H(M) - (H(Y)+H(Z))/2 = 0.811278 - (1 + 0)/2 = 0.311278 bits
+    assert s.loc["Y", "Z"] == pytest.approx(0.311278, abs=1e-6)
+
+
+def test_fightin_words_labels_do_not_overlap(seed_tokens):
+    import itertools
+
+    import matplotlib.pyplot as plt
+
+    fig = compare.plot_fightin_words(compare.distinctive_terms(seed_tokens), top_n=10)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    n_labels = 0
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        n_labels += len(boxes)
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), ax.get_title()
+    assert n_labels >= 5 * 5  # every group labelled (ties share one label)
+    plt.close(fig)
