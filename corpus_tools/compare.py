@@ -78,6 +78,7 @@ __all__ = [
     "STANCE_CLASSES",
     "SPEECH_VERBS",
     "QUOTATION_COLUMNS",
+    "FRAMING_COLUMNS",
     "plot_fightin_words",
     "plot_similarity",
     "plot_similarities",
@@ -636,6 +637,11 @@ def _bootstrap_mean(x: np.ndarray, *, n_boot: int, rng: np.random.Generator, ci:
     return est, float(min(lo, est)), float(max(hi, est))
 
 
+#: Columns of :func:`actor_framing`.
+FRAMING_COLUMNS = ["group", "actor", "mentions", "n_tokens", "per_1k", "per_1k_low", "per_1k_high", "n_sentences",
+                   "sentence_share", "n_scored", "sentiment_mean", "ci_low", "ci_high"]
+
+
 def actor_framing(
     tokens,
     *,
@@ -733,7 +739,7 @@ def actor_framing(
                     "n_scored": int(x.size), "sentiment_mean": mean, "ci_low": c_lo, "ci_high": c_hi,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=FRAMING_COLUMNS)
 
 
 def actor_examples(
