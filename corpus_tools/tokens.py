@@ -142,6 +142,7 @@ import io
 import itertools
 import json
 import math
+import operator
 import os
 import re
 import tempfile
@@ -366,36 +367,9 @@ def actor_names(path: str | os.PathLike | None = None) -> list[str]:
     return list(dict.fromkeys(load_actors(path)["actor"].tolist()))
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 # ---------------------------------------------------------------------------
 # Raw tokenization (regex pass, clitic/hyphen split)
 # ---------------------------------------------------------------------------
-def _raw_tokens(text: str, end: int) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Raw tokens of ``text[:end]`` with their start offsets and the whitespace mask.
-
-    Every non-space character belongs to exactly one token and tokens contain
-    no whitespace, so token ``k`` starts at the position of the ``c_k``-th
-    non-space character, where ``c_k`` is the total length of the tokens before
-    it: offsets come from numpy, not from a Python loop over matches.
-    """
-    toks = _TOKEN_RE.findall(text, 0, end)
-    chars = np.frombuffer(text[:end].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ws = _WS_LUT[np.minimum(chars, _WS_LIMIT)]
-    if not toks:
-        return toks, np.zeros(0, np.int64), ws
-    lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
-    nonws = np.flatnonzero(~ws)
-    total = int(lens.sum())
-    if total != len(nonws):  # cannot happen; keep a slow, certainly correct path
-        spans = [m.span(1) for m in _TOKEN_RE.finditer(text, 0, end)]
-        return toks, np.array([s for s, _ in spans], dtype=np.int64), ws
-    cum = np.cumsum(lens) - lens
-    return toks, nonws[cum], ws
-
-
 def _is_compound(s: str) -> bool:
     return _COMPOUND_RE.search(s) is not None
 
@@ -457,8 +431,37 @@ class _Config:
     key: str
 
 
+class _Grow:
+    """A numpy column that grows by appending (amortised doubling)."""
+
+    __slots__ = ("a", "n")
+
+    def __init__(self, dtype):
+        self.a = np.zeros(1024, dtype=dtype)
+        self.n = 0
+
+    def extend(self, values) -> None:
+        need = self.n + len(values)
+        if need > len(self.a):
+            grown = np.zeros(max(need, 2 * len(self.a)), dtype=self.a.dtype)
+            grown[: self.n] = self.a[: self.n]
+            self.a = grown
+        self.a[self.n:need] = values
+        self.n = need
+
+    @property
+    def v(self) -> np.ndarray:
+        return self.a[: self.n]
+
+
 class _Compiled:
-    """Lookup tables for one configuration, with per-type caches."""
+    """Lookup tables for one configuration, and registries of every type seen.
+
+    Each distinct raw token string (what the regex returns) and each distinct
+    token type (after the clitic/hyphen split, or a merged phrase) is analysed
+    once per process; its properties live in numpy columns indexed by its id,
+    so a block of text costs one dict lookup per token plus numpy takes.
+    """
 
     def __init__(self, cfg: _Config):
         self.cfg = cfg
@@ -473,6 +476,8 @@ class _Compiled:
         self.actor_ci: dict[str, str] = {}
         for alias, actor, cs in cfg.actors:
             toks = _entry_tokens(alias, "split")
+            if not toks:
+                continue
             if len(toks) == 1:
                 if cs:
                     self.actor_cs[toks[0].translate(_QUOTE_FOLD)] = actor
@@ -498,13 +503,37 @@ class _Compiled:
         self.hash_tables: dict[int, tuple[np.ndarray, list[str]]] = {}
         for L, table in self.by_len.items():
             keys = list(table)
-            hs = np.array([self._hash(k) for k in keys], dtype=np.int64)
-            order = np.argsort(hs)
+            hs = np.array([self._hash(k) for k in keys], dtype=np.int64) if self.exact_hash else np.zeros(len(keys), np.int64)
+            order = np.argsort(hs, kind="stable")
             self.hash_tables[L] = (hs[order], [table[keys[i]] for i in order])
-        self.split_cache: dict[str, tuple] = {}
-        self.class_cache: dict[str, int] = {}
-        self.pkey_cache: dict[str, tuple[int, bool]] = {}
-        self.type_cache: dict[str, tuple] = {}
+        # registry of whitespace-delimited chunks: chunk -> its tokens
+        self.chunk_id: dict[str, int] = {}
+        self.chunk_nparts = _Grow(np.int32)
+        self.chunk_pstart = _Grow(np.int32)
+        self.part_tid = _Grow(np.int32)
+        self.part_rel = _Grow(np.int32)
+        self.part_comp = _Grow(np.int32)
+        # registry of raw regex tokens: raw token -> its parts after the split
+        self.raw_id: dict[str, int] = {}
+        self.raw_len = _Grow(np.int32)
+        self.raw_nparts = _Grow(np.int32)
+        self.raw_pstart = _Grow(np.int32)
+        self.rpart_tid = _Grow(np.int32)
+        self.rpart_rel = _Grow(np.int32)
+        self.rpart_comp = _Grow(np.int32)
+        self.comp_strs: list[str] = [""]
+        self.comp_id: dict[str, int] = {"": 0}
+        # token-type registry
+        self.tid: dict[str, int] = {}
+        self.tstr: list[str] = []
+        self.t_len = _Grow(np.int32)
+        self.t_class = _Grow(np.uint8)
+        self.t_pword = _Grow(np.int32)
+        self.t_pfirst = _Grow(bool)
+        self.t_flags = _Grow(np.uint8)
+        self.t_norm: list[str] = []
+        self.t_lemma: list[str] = []
+        self.t_actor: list[str] = []
 
     def _hash(self, ids: Sequence[int]) -> int:
         h = 0
@@ -527,46 +556,124 @@ class _Compiled:
             elif ktoks != toks:
                 self.multi[tuple(_norm(t) for t in ktoks)] = canon
 
-    # -- per-type tables ----------------------------------------------------
-    def split(self, s: str) -> tuple:
-        r = self.split_cache.get(s)
-        if r is None:
-            r = self.split_cache[s] = _split_type(s, self.hyphens)
-        return r
+    # -- registries -------------------------------------------------------------
+    def chunk_ids(self, chunks: list[str]) -> np.ndarray:
+        """The registry id of every whitespace-delimited chunk (registering new ones)."""
+        ids = np.fromiter(map(self.chunk_id.get, chunks, itertools.repeat(-1)), dtype=np.int64, count=len(chunks))
+        miss = np.flatnonzero(ids < 0)
+        if len(miss):
+            missing = [chunks[i] for i in miss.tolist()]
+            self._add_chunks(list(dict.fromkeys(missing)))
+            ids[miss] = [self.chunk_id[t] for t in missing]
+        return ids
 
-    def sentence_class(self, s: str) -> int:
-        c = self.class_cache.get(s)
-        if c is None:
-            c = 0
-            if _TERMINAL_RE.fullmatch(s):
-                c |= _C_TERM
-            elif s.endswith(".") and s not in _TITLE_TOKENS and any(ch.isalpha() for ch in s):
-                c |= _C_AMBIG
-            if s in _CLOSERS:
-                c |= _C_CLOSER
-            first = s[0]
-            if first.islower() or first in _NOBREAK_FIRST:
-                c |= _C_NOBREAK
-            if first.isupper() and (len(s) == 1 or s[1:].islower()):
-                low = s.lower()
-                if low in SENTENCE_STARTERS or low in STOPWORDS:
-                    c |= _C_STARTER
-            self.class_cache[s] = c
-        return c
+    def _add_chunks(self, strs: list[str]) -> None:
+        """Register new chunks: one regex pass over all of them, then numpy.
 
-    def phrase_key(self, s: str) -> tuple[int, bool]:
-        r = self.pkey_cache.get(s)
-        if r is None:
+        The chunks are joined by spaces and tokenized together; since every
+        non-space character belongs to exactly one token, a token's place in
+        the stream of non-space characters tells which chunk it belongs to
+        and where, without a Python loop over tokens.
+        """
+        k = len(strs)
+        raw = _TOKEN_RE.findall(" ".join(strs))
+        clen = np.fromiter(map(len, strs), dtype=np.int64, count=k)
+        rids = self._raw_ids(raw)
+        rl = self.raw_len.v[rids]
+        if int(rl.sum()) != int(clen.sum()):  # pragma: no cover - cannot happen
+            raise RuntimeError("tokenize: the token pattern skipped characters")
+        c0 = np.cumsum(clen) - clen
+        pos = np.cumsum(rl) - rl
+        chunk = np.searchsorted(c0, pos, "right") - 1
+        rel = pos - c0[chunk]
+        npr = self.raw_nparts.v[rids]
+        total = int(npr.sum())
+        fi = np.repeat(self.raw_pstart.v[rids] - (np.cumsum(npr) - npr), npr) + np.arange(total)
+        pchunk = np.repeat(chunk, npr)
+        nparts = np.bincount(pchunk, minlength=k)
+        base_part = self.part_tid.n
+        self.chunk_nparts.extend(nparts)
+        self.chunk_pstart.extend(base_part + np.cumsum(nparts) - nparts)
+        self.part_tid.extend(self.rpart_tid.v[fi])
+        self.part_rel.extend(np.repeat(rel, npr) + self.rpart_rel.v[fi])
+        self.part_comp.extend(self.rpart_comp.v[fi])
+        base = len(self.chunk_id)
+        self.chunk_id.update(zip(strs, range(base, base + k)))
+
+    def _raw_ids(self, toks: list[str]) -> np.ndarray:
+        ids = np.fromiter(map(self.raw_id.get, toks, itertools.repeat(-1)), dtype=np.int64, count=len(toks))
+        miss = np.flatnonzero(ids < 0)
+        if len(miss):
+            missing = [toks[i] for i in miss.tolist()]
+            self._add_raw(list(dict.fromkeys(missing)))
+            ids[miss] = [self.raw_id[t] for t in missing]
+        return ids
+
+    def _add_raw(self, strs: list[str]) -> None:
+        """Register new raw tokens: their clitic/hyphen parts and compound."""
+        splits = [_split_type(s, self.hyphens) for s in strs]
+        needed = list(dict.fromkeys(p for parts in splits for _, p in parts if p not in self.tid))
+        if needed:
+            self.add_types(needed, [None] * len(needed))
+        tid = self.tid
+        lens, nparts, pstart, ptid, prel, pcomp = [], [], [], [], [], []
+        base = self.rpart_tid.n
+        for s, parts in zip(strs, splits):
+            self.raw_id[s] = len(self.raw_id)
+            comp = 0
+            if _is_compound(s):
+                cn = _norm(s)
+                comp = self.comp_id.get(cn)
+                if comp is None:
+                    comp = self.comp_id[cn] = len(self.comp_strs)
+                    self.comp_strs.append(cn)
+            lens.append(len(s))
+            nparts.append(len(parts))
+            pstart.append(base + len(ptid))
+            for rel, part in parts:
+                ptid.append(tid[part])
+                prel.append(rel)
+                pcomp.append(comp)
+        self.raw_len.extend(lens)
+        self.raw_nparts.extend(nparts)
+        self.raw_pstart.extend(pstart)
+        self.rpart_tid.extend(ptid)
+        self.rpart_rel.extend(prel)
+        self.rpart_comp.extend(pcomp)
+
+    def type_ids(self, strs: list[str], canons: list[str | None]) -> list[int]:
+        new = [(s, c) for s, c in dict(zip(strs, canons)).items() if s not in self.tid]
+        if new:
+            self.add_types([s for s, _ in new], [c for _, c in new])
+        return [self.tid[s] for s in strs]
+
+    def add_types(self, strs: list[str], canons: list[str | None]) -> None:
+        lens, cls, pw, pf, flags = [], [], [], [], []
+        for s, canon in zip(strs, canons):
+            self.tid[s] = len(self.tstr)
+            self.tstr.append(s)
+            lens.append(len(s))
+            cls.append(_sentence_class(s))
             n = _norm(s)
-            r = self.pkey_cache[s] = (self.word_id.get(n, 0), n in self.first_words)
-        return r
+            if canon is None:
+                pw.append(self.word_id.get(n, 0))
+                pf.append(n in self.first_words)
+            else:
+                pw.append(0)
+                pf.append(False)
+            norm, lemma, actor, fl = self._info(s, canon)
+            self.t_norm.append(norm)
+            self.t_lemma.append(lemma)
+            self.t_actor.append(actor)
+            flags.append(fl)
+        self.t_len.extend(lens)
+        self.t_class.extend(cls)
+        self.t_pword.extend(pw)
+        self.t_pfirst.extend(pf)
+        self.t_flags.extend(flags)
 
-    def type_info(self, s: str, canon: str | None) -> tuple[str, str, str, int]:
+    def _info(self, s: str, canon: str | None) -> tuple[str, str, str, int]:
         """``(norm, lemma, actor, flags)`` of a token type."""
-        if canon is None:
-            r = self.type_cache.get(s)
-            if r is not None:
-                return r
         folded = s.translate(_QUOTE_FOLD)
         punct = not any(ch.isalnum() for ch in s)
         if canon is None:
@@ -590,10 +697,25 @@ class _Compiled:
             flags |= _F_HEDGE
             if s == "May":
                 flags |= _F_MAY
-        r = (norm, lemma, actor, flags)
-        if canon is None or s not in self.type_cache:
-            self.type_cache[s] = r
-        return r
+        return norm, lemma, actor, flags
+
+
+def _sentence_class(s: str) -> int:
+    c = 0
+    if _TERMINAL_RE.fullmatch(s):
+        c |= _C_TERM
+    elif s.endswith(".") and s not in _TITLE_TOKENS and any(ch.isalpha() for ch in s):
+        c |= _C_AMBIG
+    if s in _CLOSERS:
+        c |= _C_CLOSER
+    first = s[0]
+    if first.islower() or first in _NOBREAK_FIRST:
+        c |= _C_NOBREAK
+    if first.isupper() and (len(s) == 1 or s[1:].islower()):
+        low = s.lower()
+        if low in SENTENCE_STARTERS or low in STOPWORDS:
+            c |= _C_STARTER
+    return c
 
 
 _COMPILED: dict[str, _Compiled] = {}
@@ -631,15 +753,54 @@ def _lemma(norm: str, surface: str) -> str:
 # ---------------------------------------------------------------------------
 # One block of documents (runs in a worker process when n_jobs > 1)
 # ---------------------------------------------------------------------------
-def _empty_block(n_docs: int, n_par: int) -> dict:
+def _empty_block(paragraph_lists, paras: list[str], words_per_par=None) -> dict:
     z = np.zeros(0, np.int32)
+    n_docs, n_par = len(paragraph_lists), len(paras)
     return {
-        "vocab": [], "norm": [], "lemma": [], "actor": [], "flags": np.zeros(0, np.uint8),
-        "tlen": z, "codes": z, "start": z, "comp_cats": [], "comp": z,
-        "sent_start": z, "tok_per_par": np.zeros(n_par, np.int32),
-        "tok_per_sent": z, "sent_par": z, "sent_s": z, "sent_e": z, "sent_text": [],
-        "words_per_par": np.zeros(n_par, np.int64),
+        "vocab": [], "norm": [], "lemma": [], "actor": [], "comp_cats": [],
+        "codes": z, "comp": z, "flags": np.zeros(0, np.uint8),
+        "tok_per_doc": np.zeros(n_docs, np.int64), "paragraph": z, "sentence": z,
+        "position": z, "start": z, "end": z, "tok_per_par": np.zeros(n_par, np.int32),
+        "sent_per_doc": np.zeros(n_docs, np.int64), "sent_par": z, "sent_idx": z,
+        "sent_s": z, "sent_e": z, "tok_per_sent": z,
+        "sent_text": _arrow_strings([]),
+        "words_per_par": np.zeros(n_par, np.int64) if words_per_par is None else words_per_par,
     }
+
+
+def _spans(C: _Compiled, text: str):
+    """Token-type ids, start offsets and compound ids of ``text``, and chunk starts.
+
+    ``str.split()`` cuts the text into whitespace-delimited chunks (fast, in
+    C); each distinct chunk is tokenized by the regex once per process and
+    remembered, so a text costs one dict lookup per chunk plus numpy: token
+    starts are chunk starts (from a whitespace mask) plus the offsets inside
+    the chunk. The token pattern treats the end of a string like whitespace,
+    so tokenizing chunk by chunk gives the same tokens as one pass over the
+    whole text.
+    """
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ws = _WS_LUT[np.minimum(chars, _WS_LIMIT)]
+    run0 = ~ws
+    run0[1:] &= ws[:-1]
+    cstarts = np.flatnonzero(run0)
+    if len(text) < 2**31 - 1:
+        cstarts = cstarts.astype(np.int32)
+    chunks = text.split()
+    if len(chunks) != len(cstarts):  # pragma: no cover - str.split and the mask agree
+        raise RuntimeError("tokenize: whitespace table out of step with str.split()")
+    if not chunks:
+        z = np.zeros(0, np.int32)
+        return z, z, z, cstarts
+    cids = C.chunk_ids(chunks)
+    del chunks
+    nparts = C.chunk_nparts.v[cids]
+    first = C.chunk_pstart.v[cids]
+    if int(nparts.max()) == 1:
+        return C.part_tid.v[first], cstarts + C.part_rel.v[first], C.part_comp.v[first], cstarts
+    total = int(nparts.sum())
+    fi = np.repeat(first - (np.cumsum(nparts) - nparts), nparts) + np.arange(total)
+    return C.part_tid.v[fi], np.repeat(cstarts, nparts) + C.part_rel.v[fi], C.part_comp.v[fi], cstarts
 
 
 def _block(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dict:
@@ -655,116 +816,92 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dict:
     paras = [p for ps in paragraph_lists for p in ps]
     n_par = len(paras)
     if n_par == 0:
-        return _empty_block(len(paragraph_lists), 0)
+        return _empty_block(paragraph_lists, [])
     text = "\n".join(paras)
     plen = np.fromiter(map(len, paras), dtype=np.int64, count=n_par)
     pstart = np.zeros(n_par, np.int64)
     np.cumsum(plen[:-1] + 1, out=pstart[1:])
-    end = len(text.rstrip())
-    raw, starts, ws = _raw_tokens(text, end)
-
+    tcodes, pstarts, comp, cstarts = _spans(C, text)
     # words per paragraph (str.split semantics) for Document.n_words
-    run0 = ~ws
-    run0[1:] &= ws[:-1]
-    wpar = np.searchsorted(pstart, np.flatnonzero(run0), "right") - 1
-    words_per_par = np.bincount(wpar, minlength=n_par).astype(np.int64)
-    if not raw:
-        out = _empty_block(len(paragraph_lists), n_par)
-        out["words_per_par"] = words_per_par
-        return out
-
-    codes, uniq = pd.factorize(np.array(raw, dtype=object))
-    del raw
-    uniq = list(uniq)
-    # --- clitic / hyphen split, per type --------------------------------------
-    splits = [C.split(s) for s in uniq]
-    nparts = np.fromiter(map(len, splits), dtype=np.int64, count=len(uniq))
-    comp_cats = [""]
-    comp_index: dict[str, int] = {"": 0}
-    comp_of_type = np.zeros(len(uniq), np.int32)
-    for i, s in enumerate(uniq):
-        if _is_compound(s):
-            cn = _norm(s)
-            comp_of_type[i] = comp_index.setdefault(cn, len(comp_cats))
-            if comp_index[cn] == len(comp_cats):
-                comp_cats.append(cn)
-    vocab_index: dict[str, int] = {}
-    vocab: list[str] = []
-    flat_codes, flat_rel = [], []
-    for parts in splits:
-        for rel, part in parts:
-            j = vocab_index.get(part)
-            if j is None:
-                j = vocab_index[part] = len(vocab)
-                vocab.append(part)
-            flat_codes.append(j)
-            flat_rel.append(rel)
-    flat_codes = np.array(flat_codes, dtype=np.int64)
-    flat_rel = np.array(flat_rel, dtype=np.int64)
-    if (nparts == 1).all():
-        pcodes = flat_codes[codes]
-        pstarts = starts
-        comp = comp_of_type[codes]
-    else:
-        rep = nparts[codes]
-        total = int(rep.sum())
-        first = np.repeat(np.cumsum(rep) - rep, rep)
-        fi = np.repeat((np.cumsum(nparts) - nparts)[codes], rep) + (np.arange(total) - first)
-        pcodes = flat_codes[fi]
-        pstarts = np.repeat(starts, rep) + flat_rel[fi]
-        comp = np.repeat(comp_of_type[codes], rep)
-    del codes, starts
-    vlen = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
-    pends = pstarts + vlen[pcodes]
+    words_per_par = np.bincount(np.searchsorted(pstart, cstarts, "right") - 1, minlength=n_par).astype(np.int64)
+    if len(tcodes) == 0:
+        return _empty_block(paragraph_lists, paras, words_per_par)
+    pends = pstarts + C.t_len.v[tcodes]
     par = np.searchsorted(pstart, pstarts, "right") - 1
 
-    # --- sentences --------------------------------------------------------------
-    cls = np.fromiter(map(C.sentence_class, vocab), dtype=np.uint8, count=len(vocab))
-    new_sent = _sentence_starts(cls[pcodes], pstarts, pends, par)
+    # sentences
+    new_sent = _sentence_starts(C.t_class.v[tcodes], pstarts, pends, par)
     sid = np.cumsum(new_sent) - 1
 
-    # --- multiword expressions ------------------------------------------------
-    merged_canon: dict[str, str] = {}
+    # multiword expressions
     if C.multi:
-        pcodes, pstarts, pends, par, sid, comp, vocab, merged_canon = _merge_phrases(
-            C, text, vocab, pcodes, pstarts, pends, par, sid, comp
-        )
+        tcodes, pstarts, pends, par, sid, comp = _merge_phrases(C, text, tcodes, pstarts, pends, par, sid, comp)
 
-    # --- first-appearance order of types and compounds ---------------------------
-    codes, order = pd.factorize(pcodes)
-    vocab = [vocab[i] for i in order]
-    comp, corder = pd.factorize(comp)
-    comp_cats = [comp_cats[i] for i in corder]
-    info = [C.type_info(s, merged_canon.get(s)) for s in vocab]
-    norm, lemma, actor, flags = (list(x) for x in zip(*info))
+    # block vocabulary in first-appearance order
+    codes, order = pd.factorize(tcodes)
+    ol = order.tolist()
+    pick = operator.itemgetter(*ol) if len(ol) > 1 else (lambda seq: (seq[ol[0]],))
+    ccodes, corder = pd.factorize(comp)
 
-    # --- counts and the sentence table -----------------------------------------------
+    # document structure: paragraph, sentence and position within each document
+    n = len(codes)
+    npd = np.fromiter(map(len, paragraph_lists), dtype=np.int64, count=len(paragraph_lists))
+    doc_of_par = np.repeat(np.arange(len(npd)), npd)
+    doc = doc_of_par[par]
+    first_par = np.cumsum(npd) - npd
+    tok_per_doc = np.bincount(doc, minlength=len(npd))
+    position = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(tok_per_doc) - tok_per_doc, tok_per_doc)
     n_sent = int(sid[-1]) + 1
     tok_per_sent = np.bincount(sid, minlength=n_sent)
     sfirst = np.cumsum(tok_per_sent) - tok_per_sent
     slast = sfirst + tok_per_sent - 1
     sent_par = par[sfirst]
+    sent_doc = doc_of_par[sent_par]
+    sent_per_doc = np.bincount(sent_doc, minlength=len(npd))
+    sent_first_of_doc = np.cumsum(sent_per_doc) - sent_per_doc
+    sent_in_doc = np.arange(n_sent) - sent_first_of_doc[sent_doc]
     gs, ge = pstarts[sfirst], pends[slast]
     sent_text = [text[a:b] for a, b in zip(gs.tolist(), ge.tolist())]
     base = pstart[sent_par]
+    pbase = pstart[par]
+
+    # flags; "May" inside a sentence is the month, not a hedge
+    f = C.t_flags.v[tcodes]
+    first_tok = np.zeros(n, dtype=bool)
+    first_tok[sfirst] = True
+    month = ((f & _F_MAY) != 0) & ~first_tok
+    f = np.where(month, f & ~np.uint8(_F_HEDGE), f).astype(np.uint8)
     return {
-        "vocab": vocab,
-        "norm": norm,
-        "lemma": lemma,
-        "actor": actor,
-        "flags": np.array(flags, dtype=np.uint8),
+        "vocab": list(pick(C.tstr)),
+        "norm": list(pick(C.t_norm)),
+        "lemma": list(pick(C.t_lemma)),
+        "actor": list(pick(C.t_actor)),
+        "comp_cats": [C.comp_strs[i] for i in corder.tolist()],
         "codes": codes.astype(np.int32),
-        "start": (pstarts - pstart[par]).astype(np.int32),
-        "comp_cats": comp_cats,
-        "comp": comp.astype(np.int32),
+        "comp": ccodes.astype(np.int32),
+        "flags": f,
+        "tok_per_doc": tok_per_doc.astype(np.int64),
+        "paragraph": (par - first_par[doc]).astype(np.int32),
+        "sentence": (sid - sent_first_of_doc[doc]).astype(np.int32),
+        "position": position.astype(np.int32),
+        "start": (pstarts - pbase).astype(np.int32),
+        "end": (pends - pbase).astype(np.int32),
         "tok_per_par": np.bincount(par, minlength=n_par).astype(np.int32),
-        "tok_per_sent": tok_per_sent.astype(np.int32),
-        "sent_par": sent_par.astype(np.int32),
+        "sent_per_doc": sent_per_doc.astype(np.int64),
+        "sent_par": (sent_par - first_par[sent_doc]).astype(np.int32),
+        "sent_idx": sent_in_doc.astype(np.int32),
         "sent_s": (gs - base).astype(np.int32),
         "sent_e": (ge - base).astype(np.int32),
-        "sent_text": sent_text,
+        "tok_per_sent": tok_per_sent.astype(np.int32),
+        "sent_text": _arrow_strings(sent_text),
         "words_per_par": words_per_par,
     }
+
+
+def _arrow_strings(values: list[str]):
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.large_string())
 
 
 def _sentence_starts(tc: np.ndarray, starts: np.ndarray, ends: np.ndarray, par: np.ndarray) -> np.ndarray:
@@ -793,14 +930,13 @@ def _sentence_starts(tc: np.ndarray, starts: np.ndarray, ends: np.ndarray, par: 
     return new
 
 
-def _merge_phrases(C: _Compiled, text, vocab, codes, starts, ends, par, sid, comp):
+def _merge_phrases(C: _Compiled, text, codes, starts, ends, par, sid, comp):
     """Merge multiword expressions into single tokens (vectorised per phrase length)."""
-    keys = np.array([C.phrase_key(s) for s in vocab], dtype=np.int64).reshape(-1, 2)
-    wid = keys[:, 0][codes]
-    cand = np.flatnonzero(keys[:, 1][codes] != 0)
+    cand = np.flatnonzero(C.t_pfirst.v[codes])
     n = len(codes)
     if len(cand) == 0:
-        return codes, starts, ends, par, sid, comp, vocab, {}
+        return codes, starts, ends, par, sid, comp
+    wid = C.t_pword.v[codes]
     mlen = np.zeros(len(cand), dtype=np.int64)
     mcanon = np.full(len(cand), -1, dtype=np.int64)
     canon_list: list[str] = []
@@ -816,28 +952,26 @@ def _merge_phrases(C: _Compiled, text, vocab, codes, starts, ends, par, sid, com
         ok, c, window = ok[full], c[full], window[full]
         hs_table, canons = C.hash_tables[L]
         if C.exact_hash:
-            h = (window * (C.base ** np.arange(L, dtype=np.int64))).sum(axis=1)
-            pos = np.searchsorted(hs_table, h)
-            pos = np.minimum(pos, len(hs_table) - 1)
+            h = (window.astype(np.int64) * (C.base ** np.arange(L, dtype=np.int64))).sum(axis=1)
+            pos = np.minimum(np.searchsorted(hs_table, h), len(hs_table) - 1)
             hit = hs_table[pos] == h
             ci = pos[hit]
         else:  # huge phrase vocabularies: exact tuple lookup
             table = C.by_len[L]
             found = [table.get(tuple(r)) for r in window.tolist()]
-            hit = np.array([f is not None for f in found], dtype=bool)
+            hit = np.array([x is not None for x in found], dtype=bool)
             lookup = {cn: i for i, cn in enumerate(canons)}
-            ci = np.array([lookup[f] for f in found if f is not None], dtype=np.int64)
+            ci = np.array([lookup[x] for x in found if x is not None], dtype=np.int64)
         if not hit.any():
             continue
         mlen[ok[hit]] = L
-        base = len(canon_list)
+        mcanon[ok[hit]] = ci + len(canon_list)
         canon_list.extend(canons)
-        mcanon[ok[hit]] = ci + base
     sel = np.flatnonzero(mlen > 0)
     if len(sel) == 0:
-        return codes, starts, ends, par, sid, comp, vocab, {}
+        return codes, starts, ends, par, sid, comp
     p, L, cn = cand[sel], mlen[sel], mcanon[sel]
-    # overlapping matches: keep the leftmost, then the longest (already longest per start)
+    # overlapping matches: keep the leftmost (the longest at each start is already chosen)
     if len(p) > 1 and (p[1:] < (p + L)[:-1]).any():
         keep_m = np.ones(len(p), dtype=bool)
         covered = -1
@@ -847,41 +981,30 @@ def _merge_phrases(C: _Compiled, text, vocab, codes, starts, ends, par, sid, com
             else:
                 covered = b
         p, L, cn = p[keep_m], L[keep_m], cn[keep_m]
-    delta = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(delta, p + 1, 1)
-    np.add.at(delta, p + L, -1)
-    keep = np.cumsum(delta[:n]) == 0
+    keep = np.ones(n, dtype=bool)
+    inner = L - 1  # tokens absorbed by each match
+    keep[np.repeat(p + 1 - (np.cumsum(inner) - inner), inner) + np.arange(int(inner.sum()))] = False
     new_end = ends[p + L - 1]
     surfaces = [text[a:b] for a, b in zip(starts[p].tolist(), new_end.tolist())]
-    scodes, suniq = pd.factorize(np.array(surfaces, dtype=object))
-    merged_canon = {}
-    for s, c in zip(surfaces, cn.tolist()):
-        merged_canon.setdefault(s, canon_list[c])
-    vocab = list(vocab) + list(suniq)
+    tids = C.type_ids(surfaces, [canon_list[i] for i in cn.tolist()])
     codes = codes.copy()
     ends = ends.copy()
-    codes[p] = len(vocab) - len(suniq) + scodes
+    codes[p] = tids
     ends[p] = new_end
-    return (codes[keep], starts[keep], ends[keep], par[keep], sid[keep], comp[keep], vocab,
-            merged_canon)
+    return codes[keep], starts[keep], ends[keep], par[keep], sid[keep], comp[keep]
 
 
 # ---------------------------------------------------------------------------
 # Public helpers on single texts
 # ---------------------------------------------------------------------------
-def _text_tokens(text: str, hyphens: str = "split") -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Tokens of one text (clitics and, with "split", hyphens split off) and spans."""
+def _text_tokens(text: str, hyphens: str = "split"):
+    """Token strings, starts, ends and type ids of one text (no phrase merging)."""
     if hyphens not in ("split", "keep"):
         raise ParameterError(f"hyphens must be 'split' or 'keep', not {hyphens!r}")
-    raw, starts, _ = _raw_tokens(text, len(text.rstrip()))
-    toks, ss = [], []
-    for s, a in zip(raw, starts.tolist()):
-        for rel, part in _split_type(s, hyphens):
-            toks.append(part)
-            ss.append(a + rel)
-    st = np.array(ss, dtype=np.int64)
-    en = st + np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
-    return toks, st, en
+    C = _compiled(_default_config(hyphens))
+    tcodes, st, _, _ = _spans(C, text)
+    toks = [C.tstr[i] for i in tcodes.tolist()]
+    return toks, st, st + C.t_len.v[tcodes], tcodes, C
 
 
 def word_spans(text: str, hyphens: str = "split") -> list[tuple[int, int]]:
@@ -892,7 +1015,7 @@ def word_spans(text: str, hyphens: str = "split") -> list[tuple[int, int]]:
     compounds split into their parts with ``hyphens="split"`` (the hyphen is
     not a token) or kept whole with ``hyphens="keep"``.
     """
-    _, st, en = _text_tokens(text, hyphens)
+    _, st, en, _, _ = _text_tokens(text, hyphens)
     return list(zip(st.tolist(), en.tolist()))
 
 
@@ -904,12 +1027,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     Line breaks inside ``text`` are not boundaries. The rules are in the
     module docstring (abbreviations, initials, quotations).
     """
-    toks, st, en = _text_tokens(text, "split")
+    toks, st, en, tcodes, C = _text_tokens(text, "split")
     if not toks:
         return []
-    C = _compiled(_default_config())
-    tc = np.fromiter(map(C.sentence_class, toks), dtype=np.uint8, count=len(toks))
-    new = _sentence_starts(tc, st, en, np.zeros(len(toks), np.int64))
+    new = _sentence_starts(C.t_class.v[tcodes], st, en, np.zeros(len(toks), np.int64))
     first = np.flatnonzero(new)
     last = np.append(first[1:], len(toks)) - 1
     return list(zip(st[first].tolist(), en[last].tolist()))
@@ -948,14 +1069,14 @@ class NewsTokenizer:
 # ---------------------------------------------------------------------------
 # Configuration from tokenize() arguments
 # ---------------------------------------------------------------------------
-_DEFAULT_CFG: _Config | None = None
+_DEFAULT_CFG: dict[str, _Config] = {}
 
 
-def _default_config() -> _Config:
-    global _DEFAULT_CFG
-    if _DEFAULT_CFG is None:
-        _DEFAULT_CFG = _make_config(None, (), (), None, None, "split")[0]
-    return _DEFAULT_CFG
+def _default_config(hyphens: str = "split") -> _Config:
+    cfg = _DEFAULT_CFG.get(hyphens)
+    if cfg is None:
+        cfg = _DEFAULT_CFG[hyphens] = _make_config(None, (), (), None, None, hyphens)[0]
+    return cfg
 
 
 def _as_words(value, what: str) -> frozenset[str]:
@@ -1075,7 +1196,9 @@ def _chunks(docs: Sequence, n_jobs: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a] or [(0, 0)]
 
 
-def _run_blocks(docs, cfg, n_jobs, progress) -> list[dict]:
+def _tokenize_blocks(corpus, cfg, n_jobs, progress):
+    """Tokenize the corpus block by block and assemble the tables as blocks arrive."""
+    docs = corpus.documents
     ranges = _chunks(docs, n_jobs)
     payloads = [[d.paragraphs for d in docs[a:b]] for a, b in ranges]
     show = len(docs) > 300 if progress is None else bool(progress)
@@ -1084,23 +1207,24 @@ def _run_blocks(docs, cfg, n_jobs, progress) -> list[dict]:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(docs), desc="tokenize", unit="doc")
-    results: list[dict] = []
+    asm = _Assembler(corpus, cfg)
     try:
         if n_jobs == 1 or len(payloads) == 1:
-            for (a, b), p in zip(ranges, payloads):
-                results.append(_block(p, cfg))
+            results = (_block(p, cfg) for p in payloads)
+            for (a, b), r in zip(ranges, results):
+                asm.add(r)
                 if bar is not None:
                     bar.update(b - a)
         else:
             with ProcessPoolExecutor(max_workers=min(n_jobs, len(payloads))) as ex:
                 for (a, b), r in zip(ranges, ex.map(_block, payloads, itertools.repeat(cfg))):
-                    results.append(r)
+                    asm.add(r)
                     if bar is not None:
                         bar.update(b - a)
     finally:
         if bar is not None:
             bar.close()
-    return results
+    return asm.finish()
 
 
 def _concat_obj(lists) -> np.ndarray:
@@ -1110,117 +1234,218 @@ def _concat_obj(lists) -> np.ndarray:
     return arr
 
 
-def _str_array(values) -> pd.Series:
-    return pd.Series(values, dtype="str")
+def _str_series(arrays) -> pd.Series:
+    """A pandas ``str`` Series over Arrow string chunks (no copy)."""
+    import pyarrow as pa
+
+    chunks = [a for a in arrays if len(a)] or [pa.array([], type=pa.large_string())]
+    return pd.Series(pa.chunked_array(chunks, type=pa.large_string()), dtype="str")
 
 
-def _assemble(corpus, blocks: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    docs = corpus.documents
-    doc_ids = [d.doc_id for d in docs]
+def _factorize_obj(values: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Codes (int32) and a ``str`` Index of the distinct values, in first-appearance order."""
+    if len(values) == 0:
+        return np.zeros(0, np.int32), pd.Index([], dtype="str")
+    codes, uniq = pd.factorize(values)
+    return codes.astype(np.int32), pd.Index(uniq, dtype="str")
+
+
+def _cat(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories, ordered=False), validate=False)
+
+
+def _code_dtype(n_categories: int):
+    """The integer dtype pandas uses for the codes of a categorical of this size."""
+    if n_categories < np.iinfo(np.int8).max:
+        return np.int8
+    if n_categories < np.iinfo(np.int16).max:
+        return np.int16
+    return np.int32
+
+
+class _Interner:
+    """Strings -> dense ids in first-appearance order."""
+
+    __slots__ = ("ids", "values")
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def lookup(self, strs: list[str]) -> np.ndarray:
+        ids = np.fromiter(map(self.ids.get, strs, itertools.repeat(-1)), dtype=np.int64, count=len(strs))
+        miss = np.flatnonzero(ids < 0)
+        for i in miss.tolist():
+            v = strs[i]
+            j = self.ids.get(v)
+            if j is None:
+                j = self.ids[v] = len(self.values)
+                self.values.append(v)
+            ids[i] = j
+        return ids
+
+    def index(self) -> pd.Index:
+        return pd.Index(self.values, dtype="str")
+
+
+class _Buffer:
+    """An owned numpy buffer that grows in place (``ndarray.resize``: realloc/mremap)."""
+
+    __slots__ = ("a", "n")
+
+    def __init__(self, dtype, capacity: int):
+        self.a = np.empty(max(capacity, 16), dtype=dtype)
+        self.n = 0
+
+    def take(self, k: int) -> np.ndarray:
+        """A view of the next ``k`` slots to fill."""
+        need = self.n + k
+        if need > len(self.a):
+            self.a.resize(max(need, int(len(self.a) * 1.5)), refcheck=False)
+        view = self.a[self.n:need]
+        self.n = need
+        return view
+
+    def finish(self, dtype=None) -> np.ndarray:
+        self.a.resize(self.n, refcheck=False)
+        a, self.a = self.a, np.empty(0, self.a.dtype)
+        return a if dtype is None or a.dtype == dtype else a.astype(dtype)
+
+
+_FLAG_COLUMNS = {"is_stop": _F_STOP, "is_punct": _F_PUNCT, "is_negation": _F_NEG, "is_hedge": _F_HEDGE}
+_FRAME_COLUMNS = ["doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
+                  "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "actor"]
+
+
+class _Assembler:
+    """Concatenates block results into the final tables while blocks arrive.
+
+    Blocks hold whole documents, so everything but the categorical codes is
+    final in a block; codes are mapped from each block's vocabulary to global
+    ids (first appearance in the corpus, whatever the blocking). Columns live
+    in buffers that grow in place and are written once, and each block is
+    dropped as soon as it is copied: peak memory stays near the size of the
+    final table.
+    """
+
+    def __init__(self, corpus, cfg: _Config):
+        self.corpus = corpus
+        docs = corpus.documents
+        self.n_docs = len(docs)
+        self.doc_cat = pd.Index([d.doc_id for d in docs], dtype="str")
+        guess = sum(sum(map(len, d.paragraphs)) for d in docs) // 5 + 16  # ~1 token / 5.5 chars
+        self.types = _Interner()
+        self.strings = {k: _Interner() for k in ("norm", "lemma", "actor", "compound")}
+        self.type_map = {k: _Grow(np.int32) for k in ("norm", "lemma", "actor")}
+        n_actors = len({a for _, a, _ in cfg.actors}) + 1
+        code_dt = {"doc_id": _code_dtype(self.n_docs), "actor": _code_dtype(n_actors)}
+        self.cols = {}
+        for key in _FRAME_COLUMNS:
+            if key in _FLAG_COLUMNS:
+                dt = bool
+            else:
+                dt = code_dt.get(key, np.int32)
+            self.cols[key] = _Buffer(dt, guess)
+        self.sent = {k: [] for k in ("doc", "sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent", "sent_text")}
+        self.tok_per_par: list[np.ndarray] = []
+        self.words_per_par: list[np.ndarray] = []
+        self.doff = 0
+
+    def add(self, b: dict) -> None:
+        gid = self.types.lookup(b["vocab"])
+        new = np.flatnonzero(gid >= self.type_map["norm"].n)
+        if len(new):  # first appearance of these types: intern their norm, lemma, actor
+            order = new[np.argsort(gid[new], kind="stable")]
+            for key in ("norm", "lemma", "actor"):
+                vals = b[key]
+                self.type_map[key].extend(self.strings[key].lookup([vals[i] for i in order.tolist()]))
+        codes = b.pop("codes")
+        k = len(codes)
+        cols = self.cols
+        np.take(gid.astype(np.int32), codes, out=cols["token"].take(k), mode="clip")
+        for key in ("norm", "lemma", "actor"):
+            m = self.type_map[key].v[gid].astype(cols[key].a.dtype)
+            np.take(m, codes, out=cols[key].take(k), mode="clip")
+        del codes
+        cm = self.strings["compound"].lookup(b["comp_cats"]).astype(np.int32)
+        np.take(cm, b.pop("comp"), out=cols["compound"].take(k), mode="clip")
+        nd = len(b["tok_per_doc"])
+        cols["doc_id"].take(k)[:] = np.repeat(np.arange(self.doff, self.doff + nd), b["tok_per_doc"])
+        for key in ("paragraph", "sentence", "position", "start", "end"):
+            cols[key].take(k)[:] = b.pop(key)
+        f = b.pop("flags")
+        for key, bit in _FLAG_COLUMNS.items():
+            np.not_equal(f & np.uint8(bit), 0, out=cols[key].take(k))
+        self.sent["doc"].append(np.repeat(np.arange(self.doff, self.doff + nd, dtype=np.int32), b["sent_per_doc"]))
+        for key in ("sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent", "sent_text"):
+            self.sent[key].append(b.pop(key))
+        self.tok_per_par.append(b.pop("tok_per_par"))
+        self.words_per_par.append(b.pop("words_per_par"))
+        self.doff += nd
+
+    def finish(self):
+        if self.doff != self.n_docs:  # pragma: no cover - internal consistency
+            raise RuntimeError("tokenize: blocks do not cover the corpus")
+        cats = {"doc_id": self.doc_cat, "token": self.types.index()}
+        for key, interner in self.strings.items():
+            cats[key] = interner.index()
+        data = {}
+        for key in _FRAME_COLUMNS:
+            buf = self.cols.pop(key)
+            if key in cats:
+                arr = buf.finish(_code_dtype(len(cats[key])))
+                data[key] = _cat(arr, cats[key])
+            else:
+                data[key] = buf.finish()
+        frame = pd.DataFrame(data, copy=False)
+        del data
+        n_docs, doc_cat = self.n_docs, self.doc_cat
+        sent = self.sent
+        sentences = pd.DataFrame(
+            {
+                "doc_id": _cat(_concat_int(sent["doc"]).astype(_code_dtype(n_docs)), doc_cat),
+                "paragraph": _concat_int(sent["sent_par"]),
+                "sentence": _concat_int(sent["sent_idx"]),
+                "start": _concat_int(sent["sent_s"]),
+                "end": _concat_int(sent["sent_e"]),
+                "n_tokens": _concat_int(sent["tok_per_sent"]),
+                "text": _str_series(sent["sent_text"]),
+            },
+            copy=False,
+        )
+        docs = self.corpus.documents
+        n_par_doc = np.fromiter((len(d.paragraphs) for d in docs), dtype=np.int64, count=n_docs)
+        doc_of_par = np.repeat(np.arange(n_docs, dtype=np.int32), n_par_doc)
+        tok_per_par = _concat_int(self.tok_per_par)
+        words_per_par = _concat_int(self.words_per_par, np.int64)
+        n_words = np.bincount(doc_of_par, weights=words_per_par, minlength=n_docs).astype(np.int64)
+
+        def paragraphs() -> pd.DataFrame:
+            return _paragraph_table(docs, doc_cat, tok_per_par)
+
+        return frame, sentences, paragraphs, _docs_frame(self.corpus, n_words)
+
+
+def _concat_int(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+
+
+def _paragraph_table(docs, doc_cat: pd.Index, tok_per_par: np.ndarray) -> pd.DataFrame:
+    """``doc_id, paragraph, n_tokens, text`` for every paragraph of ``docs``."""
     n_docs = len(docs)
-    n_par_doc = np.array([len(d.paragraphs) for d in docs], dtype=np.int64)
+    n_par_doc = np.fromiter((len(d.paragraphs) for d in docs), dtype=np.int64, count=n_docs)
     n_par = int(n_par_doc.sum())
     doc_of_par = np.repeat(np.arange(n_docs, dtype=np.int32), n_par_doc)
-    par_local = (np.arange(n_par) - np.repeat(np.cumsum(n_par_doc) - n_par_doc, n_par_doc)).astype(np.int32)
-    doc_cat = pd.CategoricalDtype(doc_ids, ordered=False)
-
-    # ---- token types: union in first-appearance order
-    vocab_all = _concat_obj(b["vocab"] for b in blocks)
-    gidx, U = pd.factorize(vocab_all) if len(vocab_all) else (np.zeros(0, np.int64), np.array([], dtype=object))
-    _, first_pos = np.unique(gidx, return_index=True)
-    norm_t = _concat_obj(b["norm"] for b in blocks)[first_pos]
-    lemma_t = _concat_obj(b["lemma"] for b in blocks)[first_pos]
-    actor_t = _concat_obj(b["actor"] for b in blocks)[first_pos]
-    flags_t = np.concatenate([b["flags"] for b in blocks])[first_pos] if len(first_pos) else np.zeros(0, np.uint8)
-    tlen_t = np.fromiter(map(len, U), dtype=np.int32, count=len(U))
-    comp_all = _concat_obj(b["comp_cats"] for b in blocks)
-    cidx, CU = pd.factorize(comp_all) if len(comp_all) else (np.zeros(0, np.int64), np.array([""], dtype=object))
-    codes_parts, comp_parts = [], []
-    voff = coff = 0
-    for b in blocks:
-        remap = gidx[voff:voff + len(b["vocab"])].astype(np.int32)
-        codes_parts.append(remap[b["codes"]])
-        voff += len(b["vocab"])
-        cremap = cidx[coff:coff + len(b["comp_cats"])].astype(np.int32)
-        comp_parts.append(cremap[b["comp"]])
-        coff += len(b["comp_cats"])
-    gcodes = np.concatenate(codes_parts) if codes_parts else np.zeros(0, np.int32)
-    n = len(gcodes)
-
-    # ---- structure from counts
-    tok_per_par = np.concatenate([b["tok_per_par"] for b in blocks]).astype(np.int64)
-    assert len(tok_per_par) == n_par
-    doc_code = np.repeat(doc_of_par, tok_per_par)
-    paragraph = np.repeat(par_local, tok_per_par)
-    tok_per_doc = np.bincount(doc_code, minlength=n_docs)
-    position = (np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(tok_per_doc) - tok_per_doc, tok_per_doc)).astype(np.int32)
-    # sentences
-    par_offsets = np.cumsum([0] + [len(b["tok_per_par"]) for b in blocks])[:-1]
-    sent_gpar = np.concatenate(
-        [b["sent_par"].astype(np.int64) + o for b, o in zip(blocks, par_offsets)]
-    ) if blocks else np.zeros(0, np.int64)
-    sent_doc = doc_of_par[sent_gpar]
-    n_sent_doc = np.bincount(sent_doc, minlength=n_docs)
-    sent_idx = (np.arange(len(sent_gpar)) - np.repeat(np.cumsum(n_sent_doc) - n_sent_doc, n_sent_doc)).astype(np.int32)
-    tok_per_sent = np.concatenate([b["tok_per_sent"] for b in blocks]).astype(np.int64)
-    sentence = np.repeat(sent_idx, tok_per_sent)
-    sent_first = np.zeros(n, dtype=bool)
-    sent_first[np.cumsum(tok_per_sent) - tok_per_sent] = True
-
-    start = np.concatenate([b["start"] for b in blocks]) if blocks else np.zeros(0, np.int32)
-    end = start + tlen_t[gcodes]
-    f = flags_t[gcodes]
-    hedge = ((f & _F_HEDGE) != 0) & ~(((f & _F_MAY) != 0) & ~sent_first)
-
-    def cat(codes_per_type, values_t):
-        vc, vu = pd.factorize(values_t) if len(values_t) else (np.zeros(0, np.int64), np.array([], dtype=object))
-        return pd.Categorical.from_codes(vc.astype(np.int32)[gcodes], categories=pd.Index(vu, dtype="str"))
-
-    frame = pd.DataFrame(
+    texts = list(itertools.chain.from_iterable(d.paragraphs for d in docs))
+    return pd.DataFrame(
         {
-            "doc_id": pd.Categorical.from_codes(doc_code, dtype=doc_cat),
-            "paragraph": paragraph.astype(np.int32),
-            "sentence": sentence.astype(np.int32),
-            "position": position,
-            "start": start.astype(np.int32),
-            "end": end.astype(np.int32),
-            "token": pd.Categorical.from_codes(gcodes, categories=pd.Index(U, dtype="str")),
-            "norm": cat(gcodes, norm_t),
-            "lemma": cat(gcodes, lemma_t),
-            "compound": pd.Categorical.from_codes(
-                np.concatenate(comp_parts) if comp_parts else np.zeros(0, np.int32),
-                categories=pd.Index(CU, dtype="str"),
-            ),
-            "is_stop": (f & _F_STOP) != 0,
-            "is_punct": (f & _F_PUNCT) != 0,
-            "is_negation": (f & _F_NEG) != 0,
-            "is_hedge": hedge,
-            "actor": cat(gcodes, actor_t),
-        }
-    )
-    sentences = pd.DataFrame(
-        {
-            "doc_id": pd.Categorical.from_codes(sent_doc, dtype=doc_cat),
-            "paragraph": par_local[sent_gpar],
-            "sentence": sent_idx,
-            "start": np.concatenate([b["sent_s"] for b in blocks]) if blocks else np.zeros(0, np.int32),
-            "end": np.concatenate([b["sent_e"] for b in blocks]) if blocks else np.zeros(0, np.int32),
-            "n_tokens": tok_per_sent.astype(np.int32),
-            "text": _str_array(list(itertools.chain.from_iterable(b["sent_text"] for b in blocks))),
-        }
-    )
-    paragraphs = pd.DataFrame(
-        {
-            "doc_id": pd.Categorical.from_codes(doc_of_par, dtype=doc_cat),
-            "paragraph": par_local,
+            "doc_id": _cat(doc_of_par, doc_cat),
+            "paragraph": (np.arange(n_par, dtype=np.int64) - np.repeat(np.cumsum(n_par_doc) - n_par_doc, n_par_doc)).astype(np.int32),
             "n_tokens": tok_per_par.astype(np.int32),
-            "text": _str_array(list(itertools.chain.from_iterable(d.paragraphs for d in docs))),
-        }
+            "text": _str_series([_arrow_strings(texts)]),
+        },
+        copy=False,
     )
-    words_per_par = np.concatenate([b["words_per_par"] for b in blocks]) if blocks else np.zeros(0, np.int64)
-    n_words = np.bincount(doc_of_par, weights=words_per_par, minlength=n_docs).astype(np.int64)
-    docs_frame = _docs_frame(corpus, n_words)
-    return frame, sentences, paragraphs, docs_frame
 
 
 def _docs_frame(corpus, n_words: np.ndarray) -> pd.DataFrame:
@@ -1286,6 +1511,7 @@ class Tokens:
         self.frame = frame
         self.sentences = sentences
         self.docs = docs
+        # the paragraph table, or a function that builds it on first use
         self._paragraphs = paragraphs
         self.corpus_hash = corpus_hash
         self.options = dict(options)
@@ -1299,7 +1525,7 @@ class Tokens:
         src = ", from cache" if self.from_cache else ""
         return (
             f"<Tokens: {len(self.frame):,} tokens, {len(self.sentences):,} sentences, "
-            f"{len(self._paragraphs):,} paragraphs, {len(self.docs):,} documents "
+            f"{int(self.docs['n_paragraphs'].sum()):,} paragraphs, {len(self.docs):,} documents "
             f"(hyphens={self.options.get('hyphens')!r}{src})>"
         )
 
@@ -1308,7 +1534,14 @@ class Tokens:
         return list(self.docs["doc_id"])
 
     def paragraph_texts(self) -> pd.DataFrame:
-        """``doc_id, paragraph, n_tokens, text``: every paragraph (a stored table)."""
+        """``doc_id, paragraph, n_tokens, text``: every paragraph, in corpus order.
+
+        Built on first use from the documents (the texts are shared with the
+        corpus, not copied until then) and kept; read from the cache when the
+        table came from the cache.
+        """
+        if callable(self._paragraphs):
+            self._paragraphs = self._paragraphs()
         return self._paragraphs
 
     def actors(self) -> pd.DataFrame:
@@ -1342,7 +1575,7 @@ class Tokens:
                 }
             )
             return units, dcode
-        table = self._paragraphs if unit == "paragraph" else self.sentences
+        table = self.paragraph_texts() if unit == "paragraph" else self.sentences
         col = "paragraph" if unit == "paragraph" else "sentence"
         tcode = table["doc_id"].cat.codes.to_numpy().astype(np.int64)
         per_doc = np.bincount(tcode, minlength=n_docs)
@@ -1468,7 +1701,7 @@ class Tokens:
             restrict(self.frame),
             restrict(self.sentences),
             docs,
-            restrict(self._paragraphs),
+            restrict(self.paragraph_texts()),
             corpus_hash=h,
             options=opts,
             from_cache=False,
@@ -1691,8 +1924,7 @@ def tokenize(
 
 def _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases) -> Tokens:
     docs = corpus.documents
-    blocks = _run_blocks(docs, cfg, n_jobs, progress)
-    frame, sentences, paragraphs, docs_frame = _assemble(corpus, blocks)
+    frame, sentences, paragraphs, docs_frame = _tokenize_blocks(corpus, cfg, n_jobs, progress)
     if learned_phrases:
         extra = _learn_phrases(frame, cfg, learned_phrases)
         if extra:
@@ -1700,8 +1932,7 @@ def _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases) ->
                 cfg.hyphens, cfg.phrases + tuple(extra), cfg.actors, cfg.stopwords,
                 hashlib.sha256((cfg.key + json.dumps(extra)).encode()).hexdigest(),
             )
-            blocks = _run_blocks(docs, cfg, n_jobs, progress)
-            frame, sentences, paragraphs, docs_frame = _assemble(corpus, blocks)
+            frame, sentences, paragraphs, docs_frame = _tokenize_blocks(corpus, cfg, n_jobs, progress)
         opts = dict(opts, learned=[e for e, _ in extra])
     return Tokens(frame, sentences, docs_frame, paragraphs, corpus_hash=corpus_hash, options=opts)
 

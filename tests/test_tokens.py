@@ -540,6 +540,15 @@ def test_property_spans(text):
     # every non-space character is covered, except dropped compound hyphens
     covered = sum(b - a for a, b in spans)
     assert covered <= sum(not ch.isspace() for ch in text)
+    # chunk-by-chunk tokenization equals one regex pass over the whole text
+    from corpus_tools.tokens import _TOKEN_RE, _split_type
+
+    one_pass = [
+        (m.start(1) + rel, m.start(1) + rel + len(part))
+        for m in _TOKEN_RE.finditer(text)
+        for rel, part in _split_type(m.group(1), "split")
+    ]
+    assert spans == one_pass
     sspans = split_sentences(text)
     last = 0
     for a, b in sspans:
