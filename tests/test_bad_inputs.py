@@ -581,15 +581,15 @@ def test_sidecar_with_header_only_skips_every_file(tmp_path):
 
 def test_sidecar_values_are_data_never_code(tmp_path):
     # YAML tags, Python expressions and spreadsheet formulas stay plain strings
-    payloads = [
-        "!!python/object/apply:os.system ['touch PWNED']",
-        "__import__('os').system('touch PWNED')",
-        "=cmd|' /C calc'!A0",
-    ]
-    rows = "".join(f'{d},"{p.replace(chr(34), chr(34) * 2)}"\n' for d, p in zip("ab", payloads))
-    _sidecar_corpus(tmp_path, "doc_id,note\n" + rows)
+    yaml_tag = "!!python/object/apply:os.system ['touch PWNED']"
+    python = "__import__('os').system('touch PWNED')"
+    formula = "=cmd|' /C calc'!A0"
+    _sidecar_corpus(
+        tmp_path,
+        f'doc_id,note,formula\na,"{yaml_tag}","{formula}"\nb,"{python}",\n',
+    )
     corpus, _ = _load(tmp_path)
-    assert [d.meta["note"] for d in corpus] == payloads[:2]
+    assert [(d.meta["note"], d.meta["formula"]) for d in corpus] == [(yaml_tag, formula), (python, "")]
     assert not list(tmp_path.rglob("PWNED")) and not Path("PWNED").exists()
 
 

@@ -221,6 +221,9 @@ def _start_run(bench: Bench, out: Path, version: int, cache: Path, **extra: str)
         # its own process group, like a command started from a shell, so that
         # "Ctrl-C" can go to the group
         start_new_session=True,
+        # a shell script's background jobs ignore SIGINT, and children inherit
+        # that; a run started from a terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
