@@ -435,6 +435,17 @@ def _cache_is_sound(bench: Bench, cache: Path) -> None:
     _assert_cache_is_data(cache / "tokens")
 
 
+def _assert_one_entry(folder: Path) -> str:
+    """The cache holds exactly one complete entry and nothing else; its stem."""
+    stems = {f.name.split(".", 1)[0] for f in folder.iterdir()}
+    assert len(stems) == 1, sorted(f.name for f in folder.iterdir())
+    suffixes = sorted(f.suffix for f in folder.iterdir())
+    assert suffixes.count(".json") == 1 and suffixes.count(".lock") == 1, suffixes
+    assert set(suffixes) == {".json", ".lock", ".parquet"}, suffixes
+    _assert_cache_is_data(folder)
+    return stems.pop()
+
+
 def _assert_cache_is_data(folder: Path) -> None:
     for f in folder.iterdir():
         if f.suffix == ".parquet":
@@ -530,7 +541,7 @@ def test_two_runs_into_the_same_folder_both_succeed(bench, references, tmp_path)
     outputs, leftovers = _split_leftovers(_tree(out))
     assert leftovers == []
     assert outputs == references[1]
-    _assert_cache_is_data(cache / "tokens")
+    _assert_one_entry(cache / "tokens")
 
 
 TOKENIZE_SCRIPT = textwrap.dedent(
@@ -578,10 +589,7 @@ def test_two_processes_tokenize_into_the_same_cache(bench, tmp_path):
     # one built the entry under the lock, the other waited and read it
     assert sorted(r["from_cache"] for r in results) == [False, True]
     assert [r["digest"] for r in results] == [digest, digest]
-    # exactly one entry: four parquet tables, the JSON index and the lock file
-    names = sorted(f.name.split(".", 1)[1] for f in cache.iterdir())
-    assert names == ["docs.parquet", "json", "lock", "paragraphs.parquet", "sentences.parquet", "tokens.parquet"]
-    _assert_cache_is_data(cache)
+    _assert_one_entry(cache)
 
 
 # ---------------------------------------------------------------------------
@@ -594,51 +602,51 @@ def small_corpus(bench):
         return load_corpus(bench.corpus).select(doc_ids=[f"d{i:03d}" for i in range(10)])
 
 
-def _entry(cache: Path) -> dict[str, Path]:
-    (meta,) = cache.glob("*.json")
-    stem = meta.name[: -len(".json")]
-    return {"meta": meta, **{t: cache / f"{stem}.{t}.parquet" for t in ("tokens", "sentences", "paragraphs", "docs")}}
-
-
 @pytest.mark.parametrize(
     "damage",
-    ["truncated parquet", "corrupt index", "index of another size", "missing table"],
+    ["truncated table", "missing table", "corrupt index", "table of another corpus"],
 )
-def test_damaged_cache_is_rebuilt(small_corpus, tmp_path, damage):
+def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
     cache = tmp_path / "tokens"
     good = tokenize(small_corpus, cache=cache, progress=False)
-    files = _entry(cache)
-    if damage == "truncated parquet":  # a copy or a disk that gave out halfway
-        data = files["sentences"].read_bytes()
-        files["sentences"].write_bytes(data[: len(data) // 2])
-        named = files["sentences"]
+    stem = _assert_one_entry(cache)
+    tables = sorted(cache.glob("*.parquet"), key=lambda f: f.stat().st_size)
+    if damage == "truncated table":  # a copy or a disk that gave out halfway
+        named = tables[-1]
+        named.write_bytes(named.read_bytes()[: named.stat().st_size // 2])
+    elif damage == "missing table":
+        named = tables[0]
+        named.unlink()
     elif damage == "corrupt index":
-        files["meta"].write_text('{"rows": {"tokens": ')
-        named = files["meta"]
-    elif damage == "index of another size":
-        meta = json.loads(files["meta"].read_text())
-        meta["rows"]["tokens"] += 1
-        files["meta"].write_text(json.dumps(meta))
-        named = files["tokens"]
-    else:
-        files["docs"].unlink()
-        named = files["docs"]
+        named = cache / f"{stem}.json"
+        named.write_text('{"rows": {"tokens": ')
+    else:  # a sync tool mixed two entries: a valid table of the wrong size
+        other = tokenize(small_corpus.select(doc_ids=small_corpus.doc_ids[:3]),
+                         cache=tmp_path / "other", progress=False)
+        assert len(other.frame) < len(good.frame)
+        suffix = tables[-1].name.split(".", 1)[1]
+        (other_table,) = (tmp_path / "other").glob(f"*.{suffix}")
+        shutil.copyfile(other_table, tables[-1])
+        named = None  # the table or the index that disagrees with it
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         healed = tokenize(small_corpus, cache=cache, progress=False)
     messages = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
     assert messages, "a damaged cache file must be reported"
-    assert all(m.startswith(f"{named}: token cache file is corrupt or unreadable (") and
-               m.endswith("); rebuilding it.") for m in messages), messages
+    names = re.escape(str(named)) if named else re.escape(str(cache / stem)) + r"\.[\w.]+"
+    pattern = rf"{names}: token cache file is corrupt or unreadable \(.+\); rebuilding it\."
+    assert all(re.fullmatch(pattern, m, flags=re.S) for m in messages), messages
     assert not healed.from_cache
     pd.testing.assert_frame_equal(healed.frame, good.frame)
+    pd.testing.assert_frame_equal(healed.sentences, good.sentences)
     pd.testing.assert_frame_equal(healed.docs, good.docs)
     with warnings.catch_warnings():
         warnings.simplefilter("error", CorpusWarning)
         again = tokenize(small_corpus, cache=cache, progress=False)
     assert again.from_cache
     pd.testing.assert_frame_equal(again.frame, good.frame)
-    _assert_cache_is_data(cache)
+    pd.testing.assert_frame_equal(again.paragraph_texts(), good.paragraph_texts())
+    assert _assert_one_entry(cache) == stem
 
 
 # ---------------------------------------------------------------------------
