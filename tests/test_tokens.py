@@ -479,6 +479,26 @@ def test_cache_hit_rebuild_and_corruption(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+@pytest.mark.parametrize("part", ["tokens.parquet", "types.parquet", "sentences.parquet",
+                                  "paragraphs.parquet", "docs.parquet", "json"])
+@pytest.mark.parametrize("damage", ["garbage", "truncate"])
+def test_every_corrupt_cache_file_is_reported_and_rebuilt(tmp_path, part, damage):
+    c = _synthetic(6)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    (victim,) = [f for f in tmp_path.iterdir() if f.name.endswith("." + part)]
+    data = victim.read_bytes()
+    victim.write_bytes(b"\x00garbage\xff" * 50 if damage == "garbage" else data[: len(data) // 2])
+    with pytest.warns(CorpusWarning, match=re.escape(victim.name)):
+        b = tokenize(c, cache=tmp_path, progress=False)
+    assert not b.from_cache
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    pd.testing.assert_frame_equal(a.paragraph_texts(), b.paragraph_texts())
+    c2 = tokenize(c, cache=tmp_path, progress=False)
+    assert c2.from_cache
+    pd.testing.assert_frame_equal(a.sentences, c2.sentences)
+    pd.testing.assert_frame_equal(a._types, c2._types)
+
+
 def test_cache_default_folder_honours_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPUS_TOOLS_CACHE_DIR", str(tmp_path / "cc"))
     c = _synthetic(3)
