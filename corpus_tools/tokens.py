@@ -177,7 +177,9 @@ import math
 import operator
 import os
 import re
+import shutil
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -844,6 +846,14 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dict:
     the paragraph. Paragraph and sentence ids are rebuilt by the caller from
     the counts, which keeps inter-process traffic small.
     """
+    with _REGISTRY_LOCK:  # the per-process registries are not thread-safe
+        return _block_locked(paragraph_lists, cfg)
+
+
+_REGISTRY_LOCK = threading.RLock()
+
+
+def _block_locked(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dict:
     C = _compiled(cfg)
     paras = [p for ps in paragraph_lists for p in ps]
     n_par = len(paras)
@@ -1034,8 +1044,9 @@ def _text_tokens(text: str, hyphens: str = "split"):
     """Token strings, starts, ends and type ids of one text (no phrase merging)."""
     if hyphens not in ("split", "keep"):
         raise ParameterError(f"hyphens must be 'split' or 'keep', not {hyphens!r}")
-    C = _compiled(_default_config(hyphens))
-    tcodes, st, _, _ = _spans(C, text)
+    with _REGISTRY_LOCK:
+        C = _compiled(_default_config(hyphens))
+        tcodes, st, _, _ = _spans(C, text)
     toks = [C.tstr[i] for i in tcodes.tolist()]
     return toks, st, st + C.t_len.v[tcodes], tcodes, C
 
@@ -1249,15 +1260,73 @@ def _tokenize_blocks(corpus, cfg, n_jobs, progress):
                 if bar is not None:
                     bar.update(b - a)
         else:
-            with ProcessPoolExecutor(max_workers=min(n_jobs, len(payloads))) as ex:
-                for (a, b), r in zip(ranges, ex.map(_block, payloads, itertools.repeat(cfg))):
-                    asm.add(r)
-                    if bar is not None:
-                        bar.update(b - a)
+            spill = _spill_dir()
+            try:
+                with ProcessPoolExecutor(max_workers=min(n_jobs, len(payloads))) as ex:
+                    jobs = ex.map(_block_spilled, payloads, itertools.repeat(cfg), itertools.repeat(spill))
+                    for (a, b), r in zip(ranges, jobs):
+                        asm.add(_unspill(r))
+                        if bar is not None:
+                            bar.update(b - a)
+            finally:
+                if spill is not None:
+                    shutil.rmtree(spill, ignore_errors=True)
     finally:
         if bar is not None:
             bar.close()
     return asm.finish()
+
+
+_SPILLED = ("codes", "comp", "flags", "paragraph", "sentence", "position", "start", "end")
+
+
+def _spill_dir() -> str | None:
+    """A private folder in shared memory for passing per-token arrays from workers.
+
+    Workers write their large arrays there as raw binary files and the parent
+    maps them, which saves the pickling copies of the default result pipe.
+    None (pickle everything) when there is no ``/dev/shm``.
+    """
+    base = "/dev/shm"
+    if not (os.path.isdir(base) and os.access(base, os.W_OK)):
+        return None
+    try:
+        return tempfile.mkdtemp(prefix="corpus_tools-tokens-", dir=base)
+    except OSError:
+        return None
+
+
+def _block_spilled(paragraph_lists, cfg: _Config, spill: str | None) -> dict:
+    """:func:`_block` in a worker; large arrays go to a raw file in ``spill``."""
+    r = _block(paragraph_lists, cfg)
+    if spill is None:
+        return r
+    fd, path = tempfile.mkstemp(dir=spill, suffix=".bin")
+    layout = []
+    offset = 0
+    with os.fdopen(fd, "wb") as fh:
+        for key in _SPILLED:
+            arr = np.ascontiguousarray(r.pop(key))
+            arr.tofile(fh)
+            layout.append((key, arr.dtype.str, offset, len(arr)))
+            offset += arr.nbytes
+    r["_spill"] = (path, layout)
+    return r
+
+
+def _unspill(r: dict) -> dict:
+    """Map the arrays a worker spilled (read-only views; the file is removed)."""
+    spilled = r.pop("_spill", None)
+    if spilled is None:
+        return r
+    path, layout = spilled
+    try:
+        for key, dtype, offset, count in layout:
+            r[key] = (np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=offset, shape=(count,))
+                      if count else np.zeros(0, np.dtype(dtype)))
+    finally:
+        os.unlink(path)  # the mapping stays valid until the arrays are dropped
+    return r
 
 
 def _str_series(arrays) -> pd.Series:
@@ -1339,6 +1408,8 @@ class _Buffer:
 
 
 _FLAG_COLUMNS = {"is_stop": _F_STOP, "is_punct": _F_PUNCT, "is_negation": _F_NEG, "is_hedge": _F_HEDGE}
+#: flag byte -> bool, one lookup table per flag column
+_FLAG_LUTS = {k: (np.arange(256, dtype=np.uint8) & np.uint8(bit)) != 0 for k, bit in _FLAG_COLUMNS.items()}
 _FRAME_COLUMNS = ["doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
                   "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "actor"]
 
@@ -1402,8 +1473,8 @@ class _Assembler:
         for key in ("paragraph", "sentence", "position", "start", "end"):
             cols[key].take(k)[:] = b.pop(key)
         f = b.pop("flags")
-        for key, bit in _FLAG_COLUMNS.items():
-            np.not_equal(f & np.uint8(bit), 0, out=cols[key].take(k))
+        for key, lut in _FLAG_LUTS.items():
+            np.take(lut, f, out=cols[key].take(k), mode="clip")
         self.sent["doc"].append(np.repeat(np.arange(self.doff, self.doff + nd, dtype=np.int32), b["sent_per_doc"]))
         for key in ("sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent", "sent_text"):
             self.sent[key].append(b.pop(key))
@@ -1735,7 +1806,7 @@ class Tokens:
         h = hashlib.sha256((self.corpus_hash + "\x1f" + "\x1f".join(keep_ids)).encode()).hexdigest()
         opts = dict(self.options)
         opts["selected_from"] = self.corpus_hash
-        return Tokens(
+        out = Tokens(
             restrict(self.frame),
             restrict(self.sentences),
             docs,
@@ -1744,6 +1815,8 @@ class Tokens:
             options=opts,
             from_cache=False,
         )
+        out._types = self._types  # token categories are unchanged
+        return out
 
 
 def _cat_code(s: pd.Series, value) -> int:
@@ -2106,22 +2179,36 @@ def tokenize(
     cached = _cache_read(root, stem) if root.exists() else None
     if cached is not None:
         return cached
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusError(
-            f"{root}: cannot create the token cache folder ({exc.strerror}); pass cache=False "
-            f"or another folder, or set CORPUS_TOOLS_CACHE_DIR."
-        ) from None
     from filelock import FileLock
 
-    with FileLock(str(root / f"{stem}.lock")):
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(root / f"{stem}.lock"))
+        lock.acquire()
+    except OSError as exc:
+        _warn_unwritable(root, exc)
+        return _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases)
+    try:
         cached = _cache_read(root, stem)  # another process may have built it meanwhile
         if cached is not None:
             return cached
         tokens = _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases)
-        _cache_write(root, stem, tokens)
-    return tokens
+        try:
+            _cache_write(root, stem, tokens)
+        except OSError as exc:
+            _warn_unwritable(root, exc)
+        return tokens
+    finally:
+        lock.release()
+
+
+def _warn_unwritable(root: Path, exc: OSError) -> None:
+    warnings.warn(
+        f"{root}: cannot write the token cache ({exc.strerror or exc}); continuing without it. "
+        f"Pass cache=False, another folder, or set CORPUS_TOOLS_CACHE_DIR.",
+        CorpusWarning,
+        stacklevel=3,
+    )
 
 
 def _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases) -> Tokens:

@@ -1,6 +1,7 @@
 """Tests of corpus_tools.tokens: every expected value below was checked by hand."""
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from pathlib import Path
@@ -435,7 +436,13 @@ def _synthetic(n=40) -> Corpus:
     return Corpus(docs)
 
 
-def test_n_jobs_identical():
+@pytest.mark.parametrize("shared_memory", [True, False])
+def test_n_jobs_identical(shared_memory, monkeypatch):
+    import corpus_tools.tokens as T
+
+    before = set(Path("/dev/shm").glob("corpus_tools-tokens-*")) if Path("/dev/shm").is_dir() else set()
+    if not shared_memory:  # workers pickle their arrays instead of spilling them
+        monkeypatch.setattr(T, "_spill_dir", lambda: None)
     c = _synthetic()
     a = tokenize(c, cache=False, n_jobs=1, progress=False)
     b = tokenize(c, cache=False, n_jobs=2, progress=False)
@@ -443,6 +450,9 @@ def test_n_jobs_identical():
     pd.testing.assert_frame_equal(a.sentences, b.sentences)
     pd.testing.assert_frame_equal(a.paragraph_texts(), b.paragraph_texts())
     pd.testing.assert_frame_equal(a.docs, b.docs)
+    pd.testing.assert_frame_equal(a._types, b._types)
+    after = set(Path("/dev/shm").glob("corpus_tools-tokens-*")) if Path("/dev/shm").is_dir() else set()
+    assert after <= before  # the shared-memory folder is removed
 
 
 def test_cache_hit_rebuild_and_corruption(tmp_path):
@@ -505,6 +515,28 @@ def test_cache_default_folder_honours_env(tmp_path, monkeypatch):
     tokenize(c, progress=False)
     assert list((tmp_path / "cc" / "tokens").glob("*.tokens.parquet"))
     assert tokenize(c, progress=False).from_cache
+
+
+def test_unwritable_cache_folder_warns_and_still_tokenizes(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        if os.access(ro, os.W_OK):  # running as root: permissions do not apply
+            pytest.skip("cannot make a read-only folder here")
+        with pytest.warns(CorpusWarning, match="cannot write the token cache"):
+            t = tokenize(_synthetic(2), cache=ro / "cache", progress=False)
+        assert len(t) > 0 and not t.from_cache
+    finally:
+        ro.chmod(0o700)
+
+
+def test_cache_path_that_is_a_file_warns(tmp_path):
+    f = tmp_path / "not-a-folder"
+    f.write_text("x")
+    with pytest.warns(CorpusWarning, match="cannot write the token cache"):
+        t = tokenize(_synthetic(2), cache=f, progress=False)
+    assert len(t) > 0
 
 
 def test_bad_parameters():
