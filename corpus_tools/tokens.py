@@ -791,7 +791,7 @@ def _empty_block(paragraph_lists, paras: list[str], words_per_par=None) -> dict:
     z = np.zeros(0, np.int32)
     n_docs, n_par = len(paragraph_lists), len(paras)
     return {
-        "vocab": [], "norm": [], "lemma": [], "actor": [], "comp_cats": [], "tflags": np.zeros(0, np.uint8),
+        "vocab": [], "norm": [], "lemma": [], "actor": [], "comp_cats": [],
         "codes": z, "comp": z, "flags": np.zeros(0, np.uint8),
         "tok_per_doc": np.zeros(n_docs, np.int64), "paragraph": z, "sentence": z,
         "position": z, "start": z, "end": z, "tok_per_par": np.zeros(n_par, np.int32),
@@ -918,7 +918,6 @@ def _block_locked(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dic
         "norm": list(pick(C.t_norm)),
         "lemma": list(pick(C.t_lemma)),
         "actor": list(pick(C.t_actor)),
-        "tflags": C.t_flags.v[order],
         "comp_cats": [C.comp_strs[i] for i in corder.tolist()],
         "codes": codes.astype(np.int32),
         "comp": ccodes.astype(np.int32),
@@ -1434,7 +1433,6 @@ class _Assembler:
         self.types = _Interner()
         self.strings = {k: _Interner() for k in ("norm", "lemma", "actor", "compound")}
         self.type_map = {k: _Grow(np.int32) for k in ("norm", "lemma", "actor")}
-        self.type_flags = _Grow(np.uint8)
         n_actors = len({a for _, a, _ in cfg.actors}) + 1
         code_dt = {"doc_id": _code_dtype(self.n_docs), "actor": _code_dtype(n_actors)}
         self.cols = {}
@@ -1457,7 +1455,6 @@ class _Assembler:
             for key in ("norm", "lemma", "actor"):
                 vals = b[key]
                 self.type_map[key].extend(self.strings[key].lookup([vals[i] for i in order.tolist()]))
-            self.type_flags.extend(b["tflags"][order])
         codes = b.pop("codes")
         k = len(codes)
         cols = self.cols
@@ -1522,15 +1519,7 @@ class _Assembler:
         def paragraphs() -> pd.DataFrame:
             return _paragraph_table(docs, doc_cat, tok_per_par)
 
-        types = pd.DataFrame(
-            {
-                "token": cats["token"],
-                **{k: np.asarray(self.strings[k].values, dtype=object)[self.type_map[k].v] if len(cats["token"]) else np.zeros(0, object)
-                   for k in ("norm", "lemma", "actor")},
-                "flags": self.type_flags.v.copy(),
-            }
-        )
-        return frame, sentences, paragraphs, _docs_frame(self.corpus, n_words), types
+        return frame, sentences, paragraphs, _docs_frame(self.corpus, n_words)
 
 
 def _concat_int(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
@@ -1620,8 +1609,6 @@ class Tokens:
         self.docs = docs
         # the paragraph table, or a function that builds it on first use
         self._paragraphs = paragraphs
-        # per token type (aligned with frame.token categories): norm, lemma, actor, flags
-        self._types: pd.DataFrame | None = None
         self.corpus_hash = corpus_hash
         self.options = dict(options)
         self.from_cache = from_cache
@@ -1815,7 +1802,6 @@ class Tokens:
             options=opts,
             from_cache=False,
         )
-        out._types = self._types  # token categories are unchanged
         return out
 
 
@@ -1830,7 +1816,8 @@ def _cat_code(s: pd.Series, value) -> int:
 # ---------------------------------------------------------------------------
 # Cache
 # ---------------------------------------------------------------------------
-_TABLES = ("tokens", "types", "sentences", "paragraphs", "docs")
+_TABLES = ("tokens", "categories", "sentences", "paragraphs", "docs")
+_CATEGORICAL = ("doc_id", "token", "norm", "lemma", "compound", "actor")
 
 
 def _cache_root(cache) -> Path | None:
@@ -1861,30 +1848,181 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def _write_table(columns: Mapping[str, object], path: Path, *, compression="none") -> int:
+def _write_table(columns: Mapping[str, object], path: Path, *, compression="lz4") -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.table(dict(columns))
-    _atomic_write(
-        path,
-        lambda tmp: pq.write_table(
-            table, tmp, compression=compression, use_dictionary=False,
-            row_group_size=max(1, table.num_rows),  # one row group: zero-copy columns on read
-        ),
-    )
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression=compression))
     return table.num_rows
 
 
 def _read_table(path: Path, rows: int):
-    """A parquet file as an Arrow table (one chunk per column when it has one row group)."""
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(path, memory_map=True)
-    table = pf.read_row_group(0) if pf.metadata.num_row_groups == 1 else pf.read()
+    table = pq.read_table(path, memory_map=True)
     if table.num_rows != rows:
         raise ValueError(f"{table.num_rows} rows where the sidecar says {rows}")
     return table
+
+
+def _write_columns(columns: Mapping[str, np.ndarray], path: Path) -> int:
+    """A parquet file laid out for zero-copy reading (see :func:`_map_columns`).
+
+    Required (non-null) INT32 and BOOLEAN columns, PLAIN encoding, no
+    compression, one row group and one data page per column: each column's
+    values are one contiguous run of bytes in the file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(next(iter(columns.values())))
+    fields, arrays = [], []
+    for name, arr in columns.items():
+        arr = np.ascontiguousarray(arr)
+        typ = pa.bool_() if arr.dtype == bool else pa.int32()
+        if typ == pa.int32() and arr.dtype != np.int32:
+            arr = arr.astype(np.int32)
+        fields.append(pa.field(name, typ, nullable=False))
+        arrays.append(pa.array(arr, type=typ))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    rows = max(n, 1)
+    _atomic_write(
+        path,
+        lambda tmp: pq.write_table(
+            table, tmp, compression="none", use_dictionary=False, write_statistics=False,
+            row_group_size=rows, max_rows_per_page=rows, data_page_size=2**31 - 1,
+            data_page_version="1.0",
+        ),
+    )
+    return n
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    shift = result = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+
+
+def _thrift_value(buf: bytes, pos: int, ftype: int):
+    """Read one Thrift compact-protocol value (ints and structs kept, others skipped)."""
+    if ftype in (1, 2):
+        return ftype == 1, pos
+    if ftype == 3:
+        return buf[pos], pos + 1
+    if ftype in (4, 5, 6):
+        v, pos = _varint(buf, pos)
+        return (v >> 1) ^ -(v & 1), pos
+    if ftype == 7:
+        return None, pos + 8
+    if ftype == 8:
+        ln, pos = _varint(buf, pos)
+        return None, pos + ln
+    if ftype in (9, 10):
+        head = buf[pos]
+        pos += 1
+        size, etype = head >> 4, head & 0x0F
+        if size == 15:
+            size, pos = _varint(buf, pos)
+        for _ in range(size):
+            _, pos = _thrift_value(buf, pos, etype)
+        return None, pos
+    if ftype == 11:
+        size, pos = _varint(buf, pos)
+        if size:
+            kv = buf[pos]
+            pos += 1
+            for _ in range(size):
+                _, pos = _thrift_value(buf, pos, kv >> 4)
+                _, pos = _thrift_value(buf, pos, kv & 0x0F)
+        return None, pos
+    if ftype == 12:
+        return _thrift_struct(buf, pos)
+    raise ValueError(f"unknown thrift type {ftype}")
+
+
+def _thrift_struct(buf: bytes, pos: int) -> tuple[dict, int]:
+    fields: dict[int, object] = {}
+    last = 0
+    while True:
+        head = buf[pos]
+        pos += 1
+        if head == 0:
+            return fields, pos
+        ftype, delta = head & 0x0F, head >> 4
+        if delta:
+            fid = last + delta
+        else:
+            v, pos = _varint(buf, pos)
+            fid = (v >> 1) ^ -(v & 1)
+        last = fid
+        fields[fid], pos = _thrift_value(buf, pos, ftype)
+
+
+def _map_columns(path: Path, rows: int) -> dict[str, np.ndarray]:
+    """The columns of a :func:`_write_columns` file, memory-mapped where possible.
+
+    For each column the footer metadata and the data page header (parsed
+    here) must say: one PLAIN, uncompressed data page holding exactly
+    ``rows`` values. Then the values are mapped straight from the file
+    (``np.memmap``, copy-on-write: no read, no copy; pages come from the OS
+    file cache when used); booleans are unpacked from their bits. Any other
+    layout is read with pyarrow instead. Raises for an unreadable file.
+    """
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    md = pf.metadata
+    if md.num_rows != rows:
+        raise ValueError(f"{md.num_rows} rows where the sidecar says {rows}")
+    out: dict[str, np.ndarray] = {}
+    fallback: list[str] = []
+    if md.num_row_groups != 1 or rows == 0:
+        fallback = [md.schema.column(i).name for i in range(md.num_columns)]
+    else:
+        rg = md.row_group(0)
+        with open(path, "rb") as fh:
+            for i in range(md.num_columns):
+                cc = rg.column(i)
+                name = cc.path_in_schema
+                typ = cc.physical_type
+                nbytes = rows * 4 if typ == "INT32" else (rows + 7) // 8 if typ == "BOOLEAN" else -1
+                hdr_len = cc.total_compressed_size - nbytes
+                ok = (
+                    nbytes > 0 and cc.compression == "UNCOMPRESSED" and cc.num_values == rows
+                    and cc.dictionary_page_offset is None and 0 < hdr_len <= 1024
+                )
+                if ok:
+                    fh.seek(cc.data_page_offset)
+                    head = fh.read(hdr_len)
+                    try:
+                        ph, used = _thrift_struct(head, 0)
+                    except (IndexError, ValueError):
+                        ph, used = {}, -1
+                    dph = ph.get(5) if isinstance(ph.get(5), dict) else {}
+                    ok = (
+                        used == hdr_len and ph.get(1) == 0 and ph.get(2) == nbytes
+                        and ph.get(3) == nbytes and dph.get(1) == rows and dph.get(2) == 0
+                    )
+                if not ok:
+                    fallback.append(name)
+                    continue
+                offset = cc.data_page_offset + hdr_len
+                if typ == "INT32":  # a plain ndarray view; the mapping lives as its base
+                    out[name] = np.memmap(path, dtype="<i4", mode="c", offset=offset, shape=(rows,)).view(np.ndarray)
+                else:
+                    bits = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(nbytes,))
+                    out[name] = np.unpackbits(bits, count=rows, bitorder="little").view(bool)
+    if fallback:
+        table = pf.read(columns=fallback)
+        for name in fallback:
+            out[name] = table.column(name).to_numpy()
+    return out
 
 
 def _cache_files(root: Path, stem: str) -> dict[str, Path]:
@@ -1894,36 +2032,28 @@ def _cache_files(root: Path, stem: str) -> dict[str, Path]:
 
 
 def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
-    """Store the tables in compact form: codes plus the per-type table.
+    """Store the tables; the token table as codes in a zero-copy layout.
 
-    The token table is stored as the token-type code, paragraph, sentence,
-    start, compound code and hedge flag per token; norm, lemma, actor and the
-    other flags come from the per-type table, ``doc_id``/``position`` from
-    the per-document counts and ``end`` from the token length when loading.
-    Categories are stored explicitly, so their order survives the round trip.
+    ``<key>.tokens.parquet`` holds every column of the token table, the
+    categorical ones as integer codes, in the layout of :func:`_write_columns`;
+    ``<key>.categories.parquet`` holds the categories of each categorical
+    column in order, so codes and category order survive the round trip.
     """
     f = tokens.frame
     files = _cache_files(root, stem)
-    n_docs = len(tokens.docs)
     rows = {}
-    flags = np.zeros(len(f), dtype=np.uint8)
-    for key, bit in _FLAG_COLUMNS.items():
-        flags |= f[key].to_numpy().astype(np.uint8) * np.uint8(bit)
-    rows["tokens"] = _write_table(
-        {
-            "doc": f["doc_id"].cat.codes.to_numpy(),
-            "token": f["token"].cat.codes.to_numpy(),
-            **{k: f[k].to_numpy() for k in ("paragraph", "sentence", "position", "start", "end")},
-            "compound": f["compound"].cat.codes.to_numpy(),
-            "flags": flags,
-        },
-        files["tokens"],
-    )
-    types = tokens._types
-    rows["types"] = _write_table(
-        {k: types[k].to_numpy() if k == "flags" else types[k].astype(object).to_numpy() for k in types.columns},
-        files["types"], compression="lz4",
-    )
+    cols = {}
+    for key in _FRAME_COLUMNS:
+        col = f[key]
+        cols["doc" if key == "doc_id" else key] = col.cat.codes.to_numpy() if key in _CATEGORICAL else col.to_numpy()
+    rows["tokens"] = _write_columns(cols, files["tokens"])
+    del cols
+    kinds, values = [], []
+    for key in _CATEGORICAL[1:]:
+        cats = list(f[key].cat.categories)
+        kinds += [key] * len(cats)
+        values += cats
+    rows["categories"] = _write_table({"kind": kinds, "value": values}, files["categories"])
     s = tokens.sentences
     rows["sentences"] = _write_table(
         {
@@ -1931,7 +2061,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
             **{k: s[k].to_numpy() for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
             "text": s["text"].array.__arrow_array__(),
         },
-        files["sentences"], compression="lz4",
+        files["sentences"],
     )
     p = tokens.paragraph_texts()
     rows["paragraphs"] = _write_table(
@@ -1941,18 +2071,15 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
             "n_tokens": p["n_tokens"].to_numpy(),
             "text": p["text"].array.__arrow_array__(),
         },
-        files["paragraphs"], compression="lz4",
+        files["paragraphs"],
     )
     _atomic_write(files["docs"], lambda tmp: tokens.docs.to_parquet(tmp, index=False))
-    rows["docs"] = n_docs
-    tok_per_doc = np.bincount(f["doc_id"].cat.codes.to_numpy(), minlength=n_docs)
+    rows["docs"] = len(tokens.docs)
     meta = {
         "key": stem,
         "corpus_hash": tokens.corpus_hash,
         "options": tokens.options,
         "rows": rows,
-        "tok_per_doc": tok_per_doc.tolist(),
-        "compounds": list(f["compound"].cat.categories),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     _atomic_write(
@@ -1969,24 +2096,23 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
     try:
         meta = json.loads(files["meta"].read_text(encoding="utf-8"))
         rows = {t: int(meta["rows"][t]) for t in _TABLES}
-        tok_per_doc = np.asarray(meta["tok_per_doc"], dtype=np.int64)
-        compounds = pd.Index(meta["compounds"], dtype="str")
-        if len(tok_per_doc) != rows["docs"] or int(tok_per_doc.sum()) != rows["tokens"]:
-            raise ValueError("token counts do not add up")
+        meta["corpus_hash"], meta["options"]  # noqa: B018 - presence check
     except Exception as exc:
         _warn_corrupt(files["meta"], exc)
         return None
     import pyarrow.parquet as pq
 
-    tables = {}
-    for t in ("tokens", "types", "sentences", "docs"):
+    loaded = {}
+    for t in ("categories", "docs", "sentences", "tokens"):
         try:
             if t == "docs":
-                tables[t] = pd.read_parquet(files[t])
-                if len(tables[t]) != rows[t]:
-                    raise ValueError(f"{len(tables[t])} rows where the sidecar says {rows[t]}")
+                loaded[t] = pd.read_parquet(files[t])
+                if len(loaded[t]) != rows[t]:
+                    raise ValueError(f"{len(loaded[t])} rows where the sidecar says {rows[t]}")
+            elif t == "tokens":
+                loaded[t] = _map_columns(files[t], rows[t])
             else:
-                tables[t] = _read_table(files[t], rows[t])
+                loaded[t] = _read_table(files[t], rows[t])
         except Exception as exc:
             _warn_corrupt(files[t], exc)
             return None
@@ -1997,7 +2123,7 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
         _warn_corrupt(files["paragraphs"], exc)
         return None
     try:
-        frame, sentences, types = _frame_from_cache(tables, tok_per_doc, compounds)
+        frame, sentences = _frame_from_cache(loaded)
     except Exception as exc:
         _warn_corrupt(files["tokens"], exc)
         return None
@@ -2014,78 +2140,60 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
             ) from None
         return pd.DataFrame(
             {
-                "doc_id": _cat(_np(t, "doc").astype(_code_dtype(len(doc_cat))), doc_cat),
-                "paragraph": _np(t, "paragraph"),
-                "n_tokens": _np(t, "n_tokens"),
+                "doc_id": _cat(_arrow_np(t, "doc").astype(_code_dtype(len(doc_cat))), doc_cat),
+                "paragraph": _arrow_np(t, "paragraph"),
+                "n_tokens": _arrow_np(t, "n_tokens"),
                 "text": _str_series([t.column("text").combine_chunks()]),
             },
             copy=False,
         )
 
-    tokens = Tokens(
+    return Tokens(
         frame,
         sentences,
-        tables["docs"],
+        loaded["docs"],
         paragraphs,
         corpus_hash=meta["corpus_hash"],
         options=meta["options"],
         from_cache=True,
     )
-    tokens._types = types
-    return tokens
 
 
-def _frame_from_cache(tables, tok_per_doc: np.ndarray, compounds: pd.Index):
-    t, ty = tables["tokens"], tables["types"]
-    doc_cat = pd.Index(tables["docs"]["doc_id"].astype(str).tolist(), dtype="str")
-    n_docs = len(doc_cat)
-    U = pd.Index(ty.column("token").to_pylist(), dtype="str")
-    types = pd.DataFrame({k: ty.column(k).to_numpy(zero_copy_only=False) for k in ty.column_names})
-    codes = _np(t, "token")
-    comp = _np(t, "compound")
-    for c, m in ((codes, len(U)), (comp, len(compounds))):  # negative codes show as huge
-        if len(c) and c.view(np.dtype(c.dtype.str.replace("i", "u"))).max() >= m:
-            raise ValueError("category codes out of range")
-    data: dict[str, object] = {"doc_id": _cat(_np(t, "doc").astype(_code_dtype(n_docs), copy=False), doc_cat)}
-    for key in ("paragraph", "sentence", "position", "start", "end"):
-        data[key] = _np(t, key)
-    data["token"] = _cat(codes.astype(_code_dtype(len(U)), copy=False), U)
-    data["compound"] = _cat(comp.astype(_code_dtype(len(compounds)), copy=False), compounds)
-    # derived columns: numpy takes, which release the GIL, on two threads
-    maps = {}
-    for key in ("norm", "lemma", "actor"):
-        kc, kcats = _factorize_obj(types[key].to_numpy(dtype=object))
-        maps[key] = (kc.astype(_code_dtype(len(kcats))), kcats)
-    f = _np(t, "flags")
-    every = np.arange(256, dtype=np.uint8)
-    for key, bit in _FLAG_COLUMNS.items():
-        maps[key] = ((every & np.uint8(bit)) != 0, None)
-
-    def derive(key):
-        table, _ = maps[key]
-        return key, np.take(table, f if key in _FLAG_COLUMNS else codes)
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(2) as ex:
-        for key, arr in ex.map(derive, ["norm", "is_stop", "is_punct", "lemma", "is_negation", "is_hedge", "actor"]):
-            data[key] = arr if maps[key][1] is None else _cat(arr, maps[key][1])
-    frame = pd.DataFrame({k: data[k] for k in _FRAME_COLUMNS}, copy=False)
-    s = tables["sentences"]
+def _frame_from_cache(loaded):
+    cols = loaded["tokens"]
+    ct = loaded["categories"]
+    kinds = ct.column("kind").to_numpy(zero_copy_only=False)
+    values = ct.column("value").to_numpy(zero_copy_only=False)
+    cats = {"doc_id": pd.Index(loaded["docs"]["doc_id"].astype(str).tolist(), dtype="str")}
+    for key in _CATEGORICAL[1:]:
+        cats[key] = pd.Index(values[kinds == key], dtype="str")
+    data = {}
+    for key in _FRAME_COLUMNS:
+        arr = cols["doc" if key == "doc_id" else key]
+        if key in cats:
+            n_cats = len(cats[key])
+            # codes must index the categories; negative codes show as huge unsigned values
+            if len(arr) and arr.view(np.uint32).max() >= n_cats:
+                raise ValueError(f"codes of {key!r} out of range")
+            data[key] = _cat(arr.astype(_code_dtype(n_cats), copy=False), cats[key])
+        else:
+            data[key] = arr
+    frame = pd.DataFrame(data, copy=False)
+    s = loaded["sentences"]
+    n_docs = len(cats["doc_id"])
     sentences = pd.DataFrame(
         {
-            "doc_id": _cat(_np(s, "doc").astype(_code_dtype(n_docs)), doc_cat),
-            **{k: _np(s, k) for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
+            "doc_id": _cat(_arrow_np(s, "doc").astype(_code_dtype(n_docs)), cats["doc_id"]),
+            **{k: _arrow_np(s, k) for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
             "text": _str_series([s.column("text").combine_chunks()]),
         },
         copy=False,
     )
-    types["token"] = U
-    return frame, sentences, types
+    return frame, sentences
 
 
-def _np(table, name: str) -> np.ndarray:
-    """A column as numpy, without a copy when the column is one chunk."""
+def _arrow_np(table, name: str) -> np.ndarray:
+    """A column of an Arrow table as numpy (no copy when it is one chunk)."""
     col = table.column(name)
     if col.num_chunks == 1:
         return col.chunk(0).to_numpy(zero_copy_only=False)
@@ -2213,7 +2321,7 @@ def _warn_unwritable(root: Path, exc: OSError) -> None:
 
 def _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases) -> Tokens:
     docs = corpus.documents
-    frame, sentences, paragraphs, docs_frame, types = _tokenize_blocks(corpus, cfg, n_jobs, progress)
+    frame, sentences, paragraphs, docs_frame = _tokenize_blocks(corpus, cfg, n_jobs, progress)
     if learned_phrases:
         extra = _learn_phrases(frame, cfg, learned_phrases)
         if extra:
@@ -2221,11 +2329,9 @@ def _build(corpus, cfg, opts, corpus_hash, n_jobs, progress, learned_phrases) ->
                 cfg.hyphens, cfg.phrases + tuple(extra), cfg.actors, cfg.stopwords,
                 hashlib.sha256((cfg.key + json.dumps(extra)).encode()).hexdigest(),
             )
-            frame, sentences, paragraphs, docs_frame, types = _tokenize_blocks(corpus, cfg, n_jobs, progress)
+            frame, sentences, paragraphs, docs_frame = _tokenize_blocks(corpus, cfg, n_jobs, progress)
         opts = dict(opts, learned=[e for e, _ in extra])
-    tokens = Tokens(frame, sentences, docs_frame, paragraphs, corpus_hash=corpus_hash, options=opts)
-    tokens._types = types
-    return tokens
+    return Tokens(frame, sentences, docs_frame, paragraphs, corpus_hash=corpus_hash, options=opts)
 
 
 def _learn_phrases(frame: pd.DataFrame, cfg: _Config, params) -> list[tuple[str, str]]:

@@ -450,7 +450,6 @@ def test_n_jobs_identical(shared_memory, monkeypatch):
     pd.testing.assert_frame_equal(a.sentences, b.sentences)
     pd.testing.assert_frame_equal(a.paragraph_texts(), b.paragraph_texts())
     pd.testing.assert_frame_equal(a.docs, b.docs)
-    pd.testing.assert_frame_equal(a._types, b._types)
     after = set(Path("/dev/shm").glob("corpus_tools-tokens-*")) if Path("/dev/shm").is_dir() else set()
     assert after <= before  # the shared-memory folder is removed
 
@@ -489,7 +488,7 @@ def test_cache_hit_rebuild_and_corruption(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
-@pytest.mark.parametrize("part", ["tokens.parquet", "types.parquet", "sentences.parquet",
+@pytest.mark.parametrize("part", ["tokens.parquet", "categories.parquet", "sentences.parquet",
                                   "paragraphs.parquet", "docs.parquet", "json"])
 @pytest.mark.parametrize("damage", ["garbage", "truncate"])
 def test_every_corrupt_cache_file_is_reported_and_rebuilt(tmp_path, part, damage):
@@ -506,7 +505,31 @@ def test_every_corrupt_cache_file_is_reported_and_rebuilt(tmp_path, part, damage
     c2 = tokenize(c, cache=tmp_path, progress=False)
     assert c2.from_cache
     pd.testing.assert_frame_equal(a.sentences, c2.sentences)
-    pd.testing.assert_frame_equal(a._types, c2._types)
+    pd.testing.assert_frame_equal(a.frame, c2.frame)
+
+
+def test_token_columns_are_memory_mapped_and_layout_checked(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corpus_tools.tokens import _map_columns, _write_columns
+
+    rng = np.random.default_rng(0)
+    cols = {"a": rng.integers(-5, 10**6, 5000).astype(np.int32), "b": rng.random(5000) < 0.3,
+            "c": np.arange(5000, dtype=np.int32)}
+    path = tmp_path / "t.parquet"
+    _write_columns(cols, path)
+    got = _map_columns(path, 5000)
+    for k, v in cols.items():
+        np.testing.assert_array_equal(got[k], v)
+    assert isinstance(got["a"].base, np.memmap)  # zero-copy path taken
+    # the same data in pyarrow's default layout (several pages) is read the slow way
+    pq.write_table(pa.table(cols), path, data_page_size=1024)
+    got = _map_columns(path, 5000)
+    for k, v in cols.items():
+        np.testing.assert_array_equal(got[k], v)
+    with pytest.raises(ValueError):
+        _map_columns(path, 4999)
 
 
 def test_cache_default_folder_honours_env(tmp_path, monkeypatch):
