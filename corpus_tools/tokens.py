@@ -125,20 +125,26 @@ that are not in the phrase file (e.g. "Trump administration") are merged like
 phrases (canonical ``trump_administration``) so that they can be matched as
 one token. ``actor`` is the empty string for tokens that name no actor.
 
-Speed
------
-Measured on the UN General Debate corpus (198 MB, 35M tokens; numbers in
-``benchmarks/README.md``): about 10 MB/s on one process, against ~45 MB/s
-for the floor ``re.findall(r"\\w+", text.lower())``. What it takes: the
-chunk cache above; per-type work (split, sentence class, lemma, stopword,
-actor) done once per distinct type in numpy-indexed registries; sentence
+Speed and parallelism
+---------------------
+Measured on the UN General Debate corpus (198 MB, 35M tokens; the table is
+in ``benchmarks/README.md``): 11-12 MB/s on one process, about a quarter of
+the floor ``re.findall(r"\\w+", text.lower())``. What it takes: the chunk
+cache above; per-type work (split, sentence class, lemma, stopword, actor)
+done once per distinct type in numpy-indexed registries; sentence
 boundaries, phrase matching (only at tokens whose norm starts a phrase, one
 vectorised window comparison per phrase length) and the mapping to document
 structure in numpy; output columns written once into buffers that grow in
-place. Profiling showed Punkt-style per-sentence Python and per-token
-Python loops as the costs to avoid; in this VM the first touch of fresh
-memory is also expensive (about 1-2 s per GB), so the code avoids large
-temporaries.
+place. Profiling (pyinstrument, cProfile) showed per-token Python and
+per-distinct-chunk dictionary work as the costs left; in this VM the first
+touch of fresh memory is also expensive (1-2 s per GB), so the code avoids
+large temporaries.
+
+``n_jobs=N`` cuts the corpus into contiguous blocks of whole documents; N-1
+worker processes (``ProcessPoolExecutor``) and the calling process tokenize
+blocks, and the calling process assembles them in document order as they
+finish. Workers hand their per-token arrays over as raw files in
+``/dev/shm`` (falling back to pickling where there is none).
 
 Categories and order
 --------------------
@@ -153,19 +159,26 @@ With ``cache=True`` the tables are stored as parquet files in
 ``config.cache_dir() / "tokens"`` (``$CORPUS_TOOLS_CACHE_DIR`` is honoured at
 call time), keyed on the corpus content hash, the options, the package
 version, a hash of this module's code and a hash of the phrase, actor and
-stopword contents. Per key: ``<key>.tokens.parquet`` (the token table in
-compact form: doc, token-type and compound codes, paragraph, sentence,
-position, start, end and a flag byte per token, plain-encoded in one row
-group so columns load without copies), ``<key>.types.parquet`` (norm,
-lemma, actor and flags per token type; the other columns are rebuilt from it
-with numpy on load), ``<key>.sentences.parquet``, ``<key>.paragraphs.parquet``
-(read on first use of :meth:`Tokens.paragraph_texts`), ``<key>.docs.parquet``
-and a JSON sidecar (row counts, token counts per document, the compound
-categories, the options). Writes go to a temporary file in the same folder
-followed by ``os.replace``, under a file lock (``<key>.lock``) so concurrent
-processes never build or write the same entry twice; the sidecar is written
-last. A corrupt or truncated file is reported with a :class:`CorpusWarning`
-naming it and the entry is rebuilt.
+stopword contents. Per key:
+
+* ``<key>.tokens.parquet``: every column of the token table, categorical
+  columns as integer codes, as required INT32/BOOLEAN columns, PLAIN
+  encoding, no compression, one row group and one data page per column, so
+  each column is one contiguous run of bytes. On reload the page headers are
+  checked and the columns are memory-mapped straight from the file (no read,
+  no copy; the OS file cache serves the pages); any other layout is read
+  with pyarrow. About 44 bytes per token on disk (1.5 GB for 35M tokens);
+* ``<key>.categories.parquet``: the categories of each categorical column,
+  in order;
+* ``<key>.sentences.parquet``, ``<key>.paragraphs.parquet`` (read on first
+  use of :meth:`Tokens.paragraph_texts`), ``<key>.docs.parquet``;
+* ``<key>.json``: row counts and the options, written last.
+
+Writes go to a temporary file in the same folder followed by ``os.replace``,
+under a file lock (``<key>.lock``) so concurrent processes never build or
+write the same entry twice. A corrupt or truncated file is reported with a
+:class:`CorpusWarning` naming it and the entry is rebuilt. An unwritable
+cache folder gives a warning and the table is returned uncached.
 """
 from __future__ import annotations
 
@@ -1240,7 +1253,14 @@ def _chunks(docs: Sequence, n_jobs: int) -> list[tuple[int, int]]:
 
 
 def _tokenize_blocks(corpus, cfg, n_jobs, progress):
-    """Tokenize the corpus block by block and assemble the tables as blocks arrive."""
+    """Tokenize the corpus block by block and assemble the tables as blocks arrive.
+
+    With ``n_jobs=N > 1`` there are N-1 worker processes and the main process
+    is the N-th: it keeps the workers fed (two blocks in flight each),
+    assembles finished blocks in document order and, whenever nothing is
+    ready to assemble, tokenizes the next block itself. So N processes share
+    the work and nobody waits while the assembly runs.
+    """
     docs = corpus.documents
     ranges = _chunks(docs, n_jobs)
     payloads = [[d.paragraphs for d in docs[a:b]] for a, b in ranges]
@@ -1251,29 +1271,58 @@ def _tokenize_blocks(corpus, cfg, n_jobs, progress):
 
         bar = tqdm(total=len(docs), desc="tokenize", unit="doc")
     asm = _Assembler(corpus, cfg)
+
+    def done(i: int, result: dict) -> None:
+        asm.add(result)
+        if bar is not None:
+            bar.update(ranges[i][1] - ranges[i][0])
+
     try:
         if n_jobs == 1 or len(payloads) == 1:
-            results = (_block(p, cfg) for p in payloads)
-            for (a, b), r in zip(ranges, results):
-                asm.add(r)
-                if bar is not None:
-                    bar.update(b - a)
+            for i, p in enumerate(payloads):
+                done(i, _block(p, cfg))
         else:
-            spill = _spill_dir()
-            try:
-                with ProcessPoolExecutor(max_workers=min(n_jobs, len(payloads))) as ex:
-                    jobs = ex.map(_block_spilled, payloads, itertools.repeat(cfg), itertools.repeat(spill))
-                    for (a, b), r in zip(ranges, jobs):
-                        asm.add(_unspill(r))
-                        if bar is not None:
-                            bar.update(b - a)
-            finally:
-                if spill is not None:
-                    shutil.rmtree(spill, ignore_errors=True)
+            _run_parallel(payloads, cfg, n_jobs, done)
     finally:
         if bar is not None:
             bar.close()
     return asm.finish()
+
+
+def _run_parallel(payloads, cfg: _Config, n_jobs: int, done) -> None:
+    """Blocks on ``n_jobs - 1`` worker processes and this one; ``done(i, r)`` in order."""
+    from collections import deque
+
+    spill = _spill_dir()
+    n = len(payloads)
+    workers = min(n_jobs - 1, n)
+    in_flight: deque = deque()  # (index, future), in submission order
+    local: dict[int, dict] = {}
+    next_free = 0  # first block nobody has taken
+    ready = 0  # next block to hand to done()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            while ready < n:
+                while len(in_flight) < 2 * workers and next_free < n:
+                    in_flight.append((next_free, ex.submit(_block_spilled, payloads[next_free], cfg, spill)))
+                    next_free += 1
+                if ready in local:
+                    done(ready, local.pop(ready))
+                    ready += 1
+                elif in_flight and in_flight[0][0] == ready and (in_flight[0][1].done() or next_free >= n):
+                    _, fut = in_flight.popleft()
+                    done(ready, _unspill(fut.result()))
+                    ready += 1
+                elif next_free < n:  # nothing to assemble yet: tokenize a block here
+                    local[next_free] = _block(payloads[next_free], cfg)
+                    next_free += 1
+                else:
+                    _, fut = in_flight.popleft()
+                    done(ready, _unspill(fut.result()))
+                    ready += 1
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 _SPILLED = ("codes", "comp", "flags", "paragraph", "sentence", "position", "start", "end")
