@@ -313,6 +313,67 @@ def test_phrases_and_abbreviations_merge():
     ]
 
 
+PHRASES = {
+    "Belt and Road Initiative": "belt_and_road_initiative", "One Belt, One Road": "belt_and_road_initiative",
+    "OBOR": "belt_and_road_initiative", "BRI": "belt_and_road_initiative",
+    "Shanghai Cooperation Organization": "shanghai_cooperation_organization",
+    "Shanghai Cooperation Organisation": "shanghai_cooperation_organization",
+    "SCO": "shanghai_cooperation_organization", "Eurasian Economic Union": "eurasian_economic_union",
+    "EAEU": "eurasian_economic_union", "South China Sea": "south_china_sea",
+    "United States": "united_states", "United States of America": "united_states",
+    "United Nations": "united_nations", "UN": "united_nations", "Security Council": "security_council",
+    "Cold War": "cold_war", "National Security Strategy": "national_security_strategy",
+    "trade war": "trade_war", "strategic partnership": "strategic_partnership",
+    "comprehensive strategic partnership": "comprehensive_strategic_partnership",
+    "Intermediate-Range Nuclear Forces Treaty": "intermediate_range_nuclear_forces_treaty",
+    "INF": "intermediate_range_nuclear_forces_treaty", "INF Treaty": "intermediate_range_nuclear_forces_treaty",
+    "European Union": "european_union", "EU": "european_union", "North Korea": "north_korea",
+    "South Korea": "south_korea", "Middle East": "middle_east", "Asia-Pacific": "asia_pacific",
+    "Soviet Union": "soviet_union", "human rights": "human_rights", "climate change": "climate_change",
+    "international order": "international_order", "world order": "world_order",
+    "great power": "great_power", "great powers": "great_power", "major power": "major_power",
+    "major powers": "major_power", "Xi Jinping": "xi_jinping", "Vladimir Putin": "vladimir_putin",
+    "Donald Trump": "donald_trump",
+}
+
+
+def test_every_listed_phrase_merges_to_its_canonical_form():
+    items = list(PHRASES.items())
+    c = corpus_of(*[f"They spoke of the {p} today." for p, _ in items])
+    f = tokenize(c, cache=False, progress=False).frame
+    for (phrase, canon), doc in zip(items, c):
+        d = f[f.doc_id == doc.doc_id]
+        assert d["norm"].astype(str).tolist() == ["they", "spoke", "of", "the", canon, "today", "."], phrase
+        assert d["lemma"].astype(str).tolist()[4] == canon
+        assert d["token"].astype(str).tolist()[4] == phrase
+
+
+ACTORS = {
+    "U.S.": "US", "US": "US", "USA": "US", "America": "US", "American": "US", "Americans": "US",
+    "Washington": "US", "Trump administration": "US", "Trump": "US", "White House": "US",
+    "Pentagon": "US", "Russia": "Russia", "Russian": "Russia", "Russians": "Russia",
+    "Moscow": "Russia", "Kremlin": "Russia", "Putin": "Russia", "USSR": "Russia", "Soviet": "Russia",
+    "China": "China", "Chinese": "China", "Beijing": "China", "Xi": "China", "PRC": "China",
+    "Sino": "China", "NATO": "NATO", "EU": "EU/West", "European Union": "EU/West", "West": "EU/West",
+    "Western": "EU/West", "Europe": "EU/West", "Ukraine": "Ukraine", "Ukrainian": "Ukraine",
+    "Kiev": "Ukraine", "Kyiv": "Ukraine", "Crimea": "Ukraine", "Japan": "Japan",
+    "North Korea": "North Korea", "Pyongyang": "North Korea", "DPRK": "North Korea", "India": "India",
+    "United Nations": "UN", "UN": "UN", "Security Council": "UN",
+}
+
+
+def test_every_listed_actor_alias():
+    items = list(ACTORS.items())
+    c = corpus_of(*[f"Then {a} spoke." for a, _ in items])
+    f = tokenize(c, cache=False, progress=False).frame
+    for (alias, actor), doc in zip(items, c):
+        d = f[f.doc_id == doc.doc_id]
+        assert d["actor"].astype(str).tolist() == ["", actor, "", ""], alias
+    # lowercase forms of case-sensitive aliases are not actors
+    f = one("Tell us: the west, the trump card and the pentagon shape.")
+    assert set(f["actor"].astype(str)) == {""}
+
+
 def test_phrases_do_not_cross_sentences():
     f = one("It was made in the United. States agreed.")
     assert "united_states" not in set(f["norm"].astype(str))
