@@ -1303,23 +1303,20 @@ def _run_parallel(payloads, cfg: _Config, n_jobs: int, done) -> None:
     try:
         with ProcessPoolExecutor(max_workers=workers) as ex:
             while ready < n:
+                # keep every worker busy: two blocks queued each, taken in order
                 while len(in_flight) < 2 * workers and next_free < n:
                     in_flight.append((next_free, ex.submit(_block_spilled, payloads[next_free], cfg, spill)))
                     next_free += 1
                 if ready in local:
                     done(ready, local.pop(ready))
                     ready += 1
-                elif in_flight and in_flight[0][0] == ready and (in_flight[0][1].done() or next_free >= n):
-                    _, fut = in_flight.popleft()
-                    done(ready, _unspill(fut.result()))
+                elif in_flight[0][1].done() or next_free >= n:
+                    # the next block in order is a worker's (in_flight[0]): assemble it
+                    done(ready, _unspill(in_flight.popleft()[1].result()))
                     ready += 1
-                elif next_free < n:  # nothing to assemble yet: tokenize a block here
+                else:  # nothing to assemble yet: tokenize the next free block here
                     local[next_free] = _block(payloads[next_free], cfg)
                     next_free += 1
-                else:
-                    _, fut = in_flight.popleft()
-                    done(ready, _unspill(fut.result()))
-                    ready += 1
     finally:
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
@@ -1367,11 +1364,19 @@ def _unspill(r: dict) -> dict:
     spilled = r.pop("_spill", None)
     if spilled is None:
         return r
+    import mmap
+
     path, layout = spilled
     try:
+        size = os.path.getsize(path)
+        buf = None
+        if size:
+            with open(path, "rb") as fh:  # MAP_POPULATE: map all pages in one go, no page faults
+                flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+                buf = mmap.mmap(fh.fileno(), size, flags=flags, prot=mmap.PROT_READ)
         for key, dtype, offset, count in layout:
-            r[key] = (np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=offset, shape=(count,))
-                      if count else np.zeros(0, np.dtype(dtype)))
+            dt = np.dtype(dtype)
+            r[key] = np.frombuffer(buf, dtype=dt, count=count, offset=offset) if count else np.zeros(0, dt)
     finally:
         os.unlink(path)  # the mapping stays valid until the arrays are dropped
     return r
