@@ -1923,9 +1923,11 @@ def _read_table(path: Path, rows: int):
 def _write_columns(columns: Mapping[str, np.ndarray], path: Path) -> int:
     """A parquet file laid out for zero-copy reading (see :func:`_map_columns`).
 
-    Required (non-null) INT32 and BOOLEAN columns, PLAIN encoding, no
-    compression, one row group and one data page per column: each column's
-    values are one contiguous run of bytes in the file.
+    Required (non-null) INT32, BOOLEAN and, for int8/int16 arrays such as
+    small categorical codes, FIXED_LEN_BYTE_ARRAY(1 or 2) columns (the raw
+    little-endian bytes); PLAIN encoding, no compression, one row group and
+    one data page per column: each column's values are one contiguous run of
+    bytes in the file.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -1934,11 +1936,16 @@ def _write_columns(columns: Mapping[str, np.ndarray], path: Path) -> int:
     fields, arrays = [], []
     for name, arr in columns.items():
         arr = np.ascontiguousarray(arr)
-        typ = pa.bool_() if arr.dtype == bool else pa.int32()
-        if typ == pa.int32() and arr.dtype != np.int32:
-            arr = arr.astype(np.int32)
+        if arr.dtype == bool:
+            typ, parr = pa.bool_(), pa.array(arr, type=pa.bool_())
+        elif arr.dtype in (np.int8, np.int16):  # raw little-endian bytes, 1 or 2 per value
+            arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+            typ = pa.binary(arr.dtype.itemsize)
+            parr = pa.FixedSizeBinaryArray.from_buffers(typ, len(arr), [None, pa.py_buffer(arr)])
+        else:
+            typ, parr = pa.int32(), pa.array(arr.astype(np.int32, copy=False), type=pa.int32())
         fields.append(pa.field(name, typ, nullable=False))
-        arrays.append(pa.array(arr, type=typ))
+        arrays.append(parr)
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     rows = max(n, 1)
     _atomic_write(
@@ -2045,7 +2052,11 @@ def _map_columns(path: Path, rows: int) -> dict[str, np.ndarray]:
                 cc = rg.column(i)
                 name = cc.path_in_schema
                 typ = cc.physical_type
-                nbytes = rows * 4 if typ == "INT32" else (rows + 7) // 8 if typ == "BOOLEAN" else -1
+                width = md.schema.column(i).length if typ == "FIXED_LEN_BYTE_ARRAY" else 0
+                nbytes = (
+                    rows * 4 if typ == "INT32" else (rows + 7) // 8 if typ == "BOOLEAN"
+                    else rows * width if width in (1, 2) else -1
+                )
                 hdr_len = cc.total_compressed_size - nbytes
                 ok = (
                     nbytes > 0 and cc.compression == "UNCOMPRESSED" and cc.num_values == rows
@@ -2067,15 +2078,23 @@ def _map_columns(path: Path, rows: int) -> dict[str, np.ndarray]:
                     fallback.append(name)
                     continue
                 offset = cc.data_page_offset + hdr_len
-                if typ == "INT32":  # a plain ndarray view; the mapping lives as its base
-                    out[name] = np.memmap(path, dtype="<i4", mode="c", offset=offset, shape=(rows,)).view(np.ndarray)
+                if typ != "BOOLEAN":  # a plain ndarray view; the mapping lives as its base
+                    dt = {1: "i1", 2: "<i2"}.get(width, "<i4")
+                    out[name] = np.memmap(path, dtype=dt, mode="c", offset=offset, shape=(rows,)).view(np.ndarray)
                 else:
                     bits = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(nbytes,))
                     out[name] = np.unpackbits(bits, count=rows, bitorder="little").view(bool)
     if fallback:
+        import pyarrow as pa
+
         table = pf.read(columns=fallback)
         for name in fallback:
-            out[name] = table.column(name).to_numpy()
+            col = table.column(name).combine_chunks()
+            if pa.types.is_fixed_size_binary(col.type):
+                dt = {1: np.int8, 2: np.dtype("<i2")}[col.type.byte_width]
+                out[name] = np.frombuffer(col.buffers()[1], dtype=dt, count=len(col), offset=col.offset * col.type.byte_width).copy()
+            else:
+                out[name] = col.to_numpy(zero_copy_only=False)
     return out
 
 
@@ -2227,7 +2246,7 @@ def _frame_from_cache(loaded):
         if key in cats:
             n_cats = len(cats[key])
             # codes must index the categories; negative codes show as huge unsigned values
-            if len(arr) and arr.view(np.uint32).max() >= n_cats:
+            if len(arr) and arr.view(arr.dtype.str.replace("i", "u")).max() >= n_cats:
                 raise ValueError(f"codes of {key!r} out of range")
             data[key] = _cat(arr.astype(_code_dtype(n_cats), copy=False), cats[key])
         else:

@@ -577,18 +577,22 @@ def test_token_columns_are_memory_mapped_and_layout_checked(tmp_path):
 
     rng = np.random.default_rng(0)
     cols = {"a": rng.integers(-5, 10**6, 5000).astype(np.int32), "b": rng.random(5000) < 0.3,
-            "c": np.arange(5000, dtype=np.int32)}
+            "c": np.arange(5000, dtype=np.int32), "d": rng.integers(-300, 30000, 5000).astype(np.int16),
+            "e": rng.integers(-100, 120, 5000).astype(np.int8)}
     path = tmp_path / "t.parquet"
     _write_columns(cols, path)
     got = _map_columns(path, 5000)
     for k, v in cols.items():
         np.testing.assert_array_equal(got[k], v)
-    assert isinstance(got["a"].base, np.memmap)  # zero-copy path taken
+        assert got[k].dtype == v.dtype
+    assert isinstance(got["a"].base, np.memmap) and isinstance(got["d"].base, np.memmap)  # zero-copy
     # the same data in pyarrow's default layout (several pages) is read the slow way
-    pq.write_table(pa.table(cols), path, data_page_size=1024)
+    table = pq.read_table(path)
+    pq.write_table(table, path, data_page_size=1024)
     got = _map_columns(path, 5000)
     for k, v in cols.items():
         np.testing.assert_array_equal(got[k], v)
+        assert got[k].dtype == v.dtype
     with pytest.raises(ValueError):
         _map_columns(path, 4999)
 
