@@ -1235,7 +1235,7 @@ def _version() -> str:
 # ---------------------------------------------------------------------------
 # Building the tables
 # ---------------------------------------------------------------------------
-_TARGET_CHUNK_CHARS = 2_000_000
+_TARGET_CHUNK_CHARS = 6_000_000
 
 
 def _chunks(docs: Sequence, n_jobs: int) -> list[tuple[int, int]]:
