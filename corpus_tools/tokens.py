@@ -128,8 +128,9 @@ one token. ``actor`` is the empty string for tokens that name no actor.
 Speed and parallelism
 ---------------------
 Measured on the UN General Debate corpus (198 MB, 35M tokens; the table is
-in ``benchmarks/README.md``): 11-12 MB/s on one process, about a quarter of
-the floor ``re.findall(r"\\w+", text.lower())``. What it takes: the chunk
+in ``benchmarks/README.md``): about 14 MB/s on one process, 0.27-0.28x the
+floor ``re.findall(r"\\w+", text.lower())`` (~51 MB/s), 1.45-1.6x that on
+two processes, and a cached reload ~45x faster than tokenizing. What it takes: the chunk
 cache above; per-type work (split, sentence class, lemma, stopword, actor)
 done once per distinct type in numpy-indexed registries; sentence
 boundaries, phrase matching (only at tokens whose norm starts a phrase, one

@@ -627,6 +627,19 @@ def test_cache_path_that_is_a_file_warns(tmp_path):
     assert len(t) > 0
 
 
+@pytest.mark.parametrize("docs", [[], [("",)], [("   ", "..."), ()]])
+def test_empty_corpora_and_paragraphs_round_trip(tmp_path, docs):
+    c = Corpus([Document(doc_id=f"d{i}", paragraphs=p) for i, p in enumerate(docs)])
+    a = tokenize(c, cache=tmp_path, progress=False)
+    b = tokenize(c, cache=tmp_path, progress=False)
+    assert b.from_cache
+    for x, y in ((a.frame, b.frame), (a.sentences, b.sentences), (a.docs, b.docs),
+                 (a.paragraph_texts(), b.paragraph_texts())):
+        pd.testing.assert_frame_equal(x, y)
+    assert len(a.units("paragraph")) == sum(len(p) for p in docs)
+    assert a.bags("document")[0] == [f"d{i}" for i in range(len(docs))]
+
+
 def test_bad_parameters():
     c = _synthetic(2)
     with pytest.raises(ParameterError):
