@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import warnings
 
@@ -22,6 +23,10 @@ from .errors import CorpusToolsError
 
 def _format_warning(message, category, filename, lineno, line=None):  # noqa: ARG001
     return f"warning: {message}\n"
+
+
+def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
+    raise KeyboardInterrupt
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
@@ -91,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     warnings.formatwarning = _format_warning
+    # ``kill PID`` (SIGTERM) gets the same orderly stop as Ctrl-C: the atomic
+    # writes in flight clean up their temporary files on the way out.
+    previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
         return args.func(args)
     except CorpusToolsError as exc:
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs already written are complete, nothing is half-written.", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

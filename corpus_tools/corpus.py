@@ -201,6 +201,38 @@ def date_position(date: str, precision: str = "") -> pd.Timestamp:
     return pd.Timestamp(parts[0], 7, 1)
 
 
+def date_interval(date: str, precision: str = "") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a date of this precision can mean.
+
+    ``("2018-06", "month")`` is 1 to 30 June 2018; ``("2019", "year")`` is the
+    whole of 2019. Plots draw this range as the date's uncertainty.
+    """
+    parts = [int(x) for x in str(date).split("-")]
+    if precision == "year" or len(parts) == 1:
+        return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
+    if precision == "month" or len(parts) == 2:
+        first = pd.Timestamp(parts[0], parts[1], 1)
+        return first, first + pd.offsets.MonthEnd(0)
+    day = pd.Timestamp(*parts[:3])
+    return day, day
+
+
+def date_in_range(date: str, date_from: str = "", date_to: str = "") -> bool:
+    """Whether a document's date may fall in ``[date_from, date_to]`` (inclusive ISO prefixes).
+
+    Dates compare as prefixes, so a date's whole interval counts: ``"2019"``
+    is in ``("2019-06", "2019-12")`` and ``"2018-06"`` is in
+    ``("2018-06-09", "")``. An empty date is never in a range. This is the
+    one rule :meth:`Corpus.select` and :func:`corpus_tools.keywords.in_period`
+    share.
+    """
+    if not date:
+        return False
+    return (not date_from or date >= date_from[: len(date)]) and (
+        not date_to or date[: len(date_to)] <= date_to
+    )
+
+
 # ---------------------------------------------------------------------------
 # Decoding
 # ---------------------------------------------------------------------------
@@ -589,14 +621,7 @@ class Corpus:
             if hi:
                 parse_date(hi, where="select(date_to)")
 
-            def keep(d: Document) -> bool:
-                if not d.date:
-                    return False
-                # compare as prefixes: the document's interval overlaps [lo, hi]
-                start, end = d.date, d.date
-                return (not lo or end >= lo[: len(end)]) and (not hi or start[: len(hi)] <= hi)
-
-            docs = [d for d in docs if keep(d)]
+            docs = [d for d in docs if date_in_range(d.date, lo, hi)]
         return Corpus(docs, root=self.root, skipped=self._skipped)
 
 
@@ -728,7 +753,8 @@ def _build_document(
         for name in METADATA_FIELDS:
             col = columns.get(name, name)
             if col in meta_row:
-                used.add(col)
+                if col == name:
+                    used.add(col)
                 v = str(meta_row[col]).strip()
                 if v and v.lower() != "nan":
                     values[name] = v
@@ -750,8 +776,12 @@ def _build_document(
                     f"use {prec!r} or give a fuller date."
                 )
             values["date_precision"] = given or prec
+        # A mapped source column (``columns={"author": "country_iso"}``) is kept
+        # under its own name as well, so ``select(where={"country_iso": ...})``
+        # works whichever name the researcher uses. An unmapped column that
+        # shares a standard field's name cannot be kept (the field wins).
         for k, v in meta_row.items():
-            if k not in used and k not in ("file", "doc_id"):
+            if k not in used and k not in ("file", "doc_id") and k not in METADATA_FIELDS:
                 meta[k] = "" if v is None else str(v)
     longest = max(map(len, parsed.paragraphs), default=0)
     if longest > LONG_PARAGRAPH:

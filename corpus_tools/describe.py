@@ -42,20 +42,34 @@ def msttr(lemma_codes: np.ndarray, *, segment: int = 100) -> float:
     return float(np.mean([len(np.unique(s)) / segment for s in segs]))
 
 
+#: A letter outside the Latin script: a word character that is not a digit,
+#: underscore, or in Basic Latin .. Latin Extended-B (U+0000-U+024F) or Latin
+#: Extended Additional (U+1E00-U+1EFF).
+_NON_LATIN = r"[^\W\d_\u0000-\u024F\u1E00-\u1EFF]"
+
+
 def _words(tokens) -> pd.DataFrame:
     f = tokens.frame
     return f[~f["is_punct"].to_numpy(bool)]
 
 
 def token_summary(tokens, *, segment: int = 100) -> pd.DataFrame:
-    """Per document: ``doc_id, label, n_tokens, n_types, ttr, msttr, n_sentences``.
+    """Per document: ``doc_id, label, n_tokens, n_types, ttr, msttr, n_sentences, n_non_latin``.
 
     Tokens exclude punctuation; types are distinct lemmas. ``ttr`` is
     types/tokens (length-dependent), ``msttr`` the mean segmental TTR over
-    ``segment``-token segments (comparable across lengths).
+    ``segment``-token segments (comparable across lengths). ``n_non_latin``
+    counts tokens with a letter from another script (Chinese, Cyrillic,
+    Arabic, Greek …): the stopword list, lemmas, phrases and sentiment
+    lexicon are English, so such tokens are counted but not interpreted.
     """
     words = _words(tokens)
     codes = words["lemma"].astype("category").cat.codes.to_numpy()
+    # per distinct surface form, then broadcast: one regex per type, not per token
+    surface = words["token"].astype("category")
+    cats = pd.Series(surface.cat.categories.astype(str))
+    non_latin = cats.str.contains(_NON_LATIN, regex=True).to_numpy(bool)
+    is_nl = non_latin[surface.cat.codes.to_numpy()] if len(cats) else np.zeros(len(words), bool)
     rows = []
     doc_ids = words["doc_id"].astype(str).to_numpy()
     order = tokens.docs["doc_id"].tolist()
@@ -72,7 +86,8 @@ def token_summary(tokens, *, segment: int = 100) -> pd.DataFrame:
         n, t = len(c), len(np.unique(c))
         rows.append(
             dict(doc_id=doc, n_tokens=n, n_types=t, ttr=t / n if n else np.nan,
-                 msttr=msttr(c, segment=segment), n_sentences=int(n_sent.get(doc, 0)))
+                 msttr=msttr(c, segment=segment), n_sentences=int(n_sent.get(doc, 0)),
+                 n_non_latin=int(is_nl[s:e].sum()))
         )
     out = pd.DataFrame(rows)
     out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())

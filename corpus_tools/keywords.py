@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .corpus import date_position
+from .corpus import date_in_range, date_interval, date_position
 from .errors import MetadataError, ParameterError
 from .notebook import doc_labels, group_labels
 from .plots import shorten, use_style
@@ -787,13 +787,7 @@ def in_period(dates: pd.Series, period) -> np.ndarray:
     if not isinstance(period, (tuple, list)) or len(period) != 2:
         raise ParameterError(f"period {period!r}: give a (date_from, date_to) pair of ISO prefixes, e.g. ('2014', '2016')")
     lo, hi = ("" if p is None else str(p) for p in period)
-    d = dates.astype(str)
-    ok = d != ""
-    if lo:
-        ok &= np.array([x >= lo[: len(x)] for x in d])
-    if hi:
-        ok &= np.array([x[: len(hi)] <= hi for x in d])
-    return ok.to_numpy(bool)
+    return np.array([date_in_range(x, lo, hi) for x in dates.astype(str)], dtype=bool)
 
 
 def split_periods(tokens) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -990,18 +984,6 @@ _PRECISION = {
 }
 
 
-def _date_range(date: str, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day a date of this precision can mean."""
-    parts = [int(x) for x in str(date).split("-")]
-    if precision == "year" or len(parts) == 1:
-        return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
-    if precision == "month" or len(parts) == 2:
-        first = pd.Timestamp(parts[0], parts[1], 1)
-        return first, first + pd.offsets.MonthEnd(0)
-    day = pd.Timestamp(*parts[:3])
-    return day, day
-
-
 def date_order(docs: pd.DataFrame) -> list[str]:
     """The doc_ids of a document table in date order (undated last, ties by doc_id).
 
@@ -1159,7 +1141,7 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                             markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
                             clip_on=False)
                 if hollow:
-                    spans = [_date_range(d, prec) for d in these["date"]]
+                    spans = [date_interval(d, prec) for d in these["date"]]
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
                               lw=4, alpha=0.3, zorder=1)
         ax.set_title(concept, fontsize=10)

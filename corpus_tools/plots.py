@@ -160,7 +160,7 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.fi
     range of dates it could have (the whole month or year when only those are
     known). Filled markers are exact days, hollow ones month or year only.
     """
-    from .corpus import date_position
+    from .corpus import date_interval, date_position
 
     use_style()
     frame = docs.copy()
@@ -171,7 +171,7 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.fi
     for i, row in frame.iterrows():
         prec = row["date_precision"] or "day"
         style = _PRECISION_STYLE.get(prec, _PRECISION_STYLE["day"])
-        start, end = _interval(row["date"], prec)
+        start, end = date_interval(row["date"], prec)
         ax.plot([start, end], [i, i], color="C0", alpha=0.35, lw=6, solid_capstyle="butt")
         ax.scatter(
             [row["pos"]], [i], marker=style["marker"], s=60, zorder=3,
@@ -190,14 +190,3 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.fi
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
-
-
-def _interval(date: str, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    parts = [int(x) for x in date.split("-")]
-    if precision == "year" or len(parts) == 1:
-        return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
-    if precision == "month" or len(parts) == 2:
-        start = pd.Timestamp(parts[0], parts[1], 1)
-        return start, start + pd.offsets.MonthEnd(0)
-    day = pd.Timestamp(*parts)
-    return day, day

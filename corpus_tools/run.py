@@ -346,6 +346,33 @@ def _prune_stale_figures(figures: Path, prefix: str, written: set[str]) -> None:
             f.unlink()
 
 
+#: An orphaned temporary file is one older than this (seconds): the atomic
+#: writes of a run that was killed. Younger ones may belong to a live writer
+#: (a notebook saving a figure from JupyterLab), so they are left alone.
+ORPHAN_AGE = 60.0
+
+
+def _sweep_orphans(*folders: Path) -> None:
+    """Delete ``.NAME.*.tmp`` files that a killed run left behind.
+
+    :func:`~corpus_tools.plots.atomic_write_bytes` writes to such a file and
+    renames it; SIGKILL between the two leaves it. The targets themselves are
+    always whole (old or new), so only the litter needs removing.
+    """
+    import time
+
+    now = time.time()
+    for folder in folders:
+        for f in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - f.stat().st_mtime > ORPHAN_AGE:
+                    f.unlink()
+        for f in folder.glob(".figures-*.log"):
+            with contextlib.suppress(OSError):
+                if now - f.stat().st_mtime > ORPHAN_AGE:
+                    f.unlink()
+
+
 def _index_html(entries: list[dict], footer: str) -> str:
     items = "\n".join(
         f'<li><a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>'
@@ -408,6 +435,7 @@ def run_notebooks(
     entries = []
     env_backup = {k: os.environ.get(k) for k in ("CORPUS_TOOLS_FIGURES_DIR", FIGURE_LOG_ENV)}
     with FileLock(str(lock_dir / f"run-{lock_name}.lock")):
+        _sweep_orphans(cfg.notebooks_out, cfg.figures, cfg.reports)
         try:
             os.environ["CORPUS_TOOLS_FIGURES_DIR"] = str(cfg.figures)
             bar = tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
@@ -437,11 +465,12 @@ def run_notebooks(
                         cwd=str(src), progress_bar=progress, log_output=False,
                         request_save_on_cell_execute=False,
                     )
+                    written = set(log.read_text().split()) if log.exists() else set()
                 except pm.PapermillExecutionError as exc:
                     _print_failure(nb_path, exc)
                     return 1
-                written = set(log.read_text().split()) if log.exists() else set()
-                log.unlink(missing_ok=True)
+                finally:
+                    log.unlink(missing_ok=True)
                 _prune_stale_figures(cfg.figures, prefix, written)
                 nb = clean_notebook(nb)
                 _write_notebook(nb, cfg.notebooks_out / nb_path.name)

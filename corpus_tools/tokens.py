@@ -128,6 +128,10 @@ pronoun; "West" but not "west"); the others match the norm. Multiword aliases
 that are not in the phrase file (e.g. "Trump administration") are merged like
 phrases (canonical ``trump_administration``) so that they can be matched as
 one token. ``actor`` is the empty string for tokens that name no actor.
+The default table is written for commentary on US–China–Russia relations:
+bare "Congress" is the US Congress (longer aliases such as "National People's
+Congress" win), "West" is the EU/West. For another domain (the UN General
+Debate speaks of many congresses) pass your own table (``actors=``).
 
 Speed and parallelism
 ---------------------

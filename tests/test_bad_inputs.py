@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from corpus_tools import CorpusError, CorpusToolsError, CorpusWarning, MetadataError, load_corpus
 from corpus_tools.cli import main as cli_main
+from corpus_tools.describe import token_summary
 from corpus_tools.tokens import tokenize
 
 PACKAGE = Path(__file__).resolve().parents[1] / "corpus_tools"
@@ -639,6 +640,9 @@ def test_non_latin_and_mixed_script_text_is_kept_and_tokenized(tmp_path):
     # lowercased across scripts; no segmentation of unspaced Chinese
     assert mixed["lemma"].astype(str).tolist()[4] == "москва"
     assert words[words["doc_id"] == "zh"]["token"].astype(str).tolist() == ["中国和俄罗斯的关系"]
+    # the document table counts the tokens the English resources cannot read
+    summary = token_summary(tokens).set_index("doc_id")["n_non_latin"]
+    assert summary.to_dict() == {"mixed": 7, "zh": 1}
     # offsets point back into the paragraph in every script
     for row in f.itertuples():
         para = corpus[row.doc_id].paragraphs[row.paragraph]

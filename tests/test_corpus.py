@@ -12,7 +12,7 @@ import pytest
 
 from corpus_tools import CorpusError, CorpusWarning, MetadataError, load_corpus
 from corpus_tools.cli import main as cli_main
-from corpus_tools.corpus import date_position, parse_date
+from corpus_tools.corpus import date_in_range, date_interval, date_position, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -189,6 +189,22 @@ def test_column_mapping_date_from_year(tmp_path):
     assert (doc.date, doc.date_precision, doc.author) == ("1970", "year", "Someone")
 
 
+def test_mapped_source_column_stays_selectable(tmp_path):
+    # columns={"author": "country_iso"} fills author AND keeps country_iso, so
+    # a SELECT_WHERE written with either name works; an unmapped column named
+    # like a standard field ("author" here) cannot shadow the mapped value.
+    (tmp_path / "a.txt").write_text("Text a.\n")
+    (tmp_path / "b.txt").write_text("Text b.\n")
+    (tmp_path / "metadata.csv").write_text(
+        "doc_id,country_iso,year,author\na,CHN,1970,ignored\nb,RUS,1971,ignored\n"
+    )
+    corpus = load_corpus(tmp_path, columns={"author": "country_iso", "date": "year"})
+    assert [d.author for d in corpus] == ["CHN", "RUS"]
+    assert dict(corpus["a"].meta) == {"country_iso": "CHN", "year": "1970"}
+    assert corpus.select(where={"country_iso": "RUS"}).doc_ids == ["b"]
+    assert corpus.select(where={"author": "CHN"}).doc_ids == ["a"]
+
+
 def test_table_inputs_csv_and_jsonl(tmp_path):
     csv = tmp_path / "t.csv"
     pd.DataFrame(
@@ -213,6 +229,16 @@ def test_dates():
     assert parse_date("") == ("", "")
     assert date_position("2018-06", "month") == pd.Timestamp("2018-06-15")
     assert date_position("2019", "year") == pd.Timestamp("2019-07-01")
+    assert date_interval("2018-06", "month") == (pd.Timestamp("2018-06-01"), pd.Timestamp("2018-06-30"))
+    assert date_interval("2016-02", "month")[1] == pd.Timestamp("2016-02-29")  # leap year
+    assert date_interval("2019", "year") == (pd.Timestamp("2019-01-01"), pd.Timestamp("2019-12-31"))
+    assert date_interval("2017-03-05", "day") == (pd.Timestamp("2017-03-05"),) * 2
+    # prefix rule: a coarse date is in any range its interval touches
+    assert date_in_range("2019", "2019-06", "2019-12")
+    assert date_in_range("2018-06", "2018-06-09", "")
+    assert not date_in_range("2018-05-31", "2018-06", "")
+    assert not date_in_range("2020", "", "2019-12-31")
+    assert not date_in_range("", "", "")
     for bad in ("2019-13-45", "June 2018", "2019-02-30", "18-06"):
         with pytest.raises(MetadataError, match="not a valid ISO date"):
             parse_date(bad, where="metadata.csv, line 3")

@@ -29,6 +29,8 @@ def test_token_summary_and_counts_on_fixture(tmp_path):
     assert summary.loc["b_plain", "n_sentences"] == 2
     # "line" occurs twice in b_plain, so 14 distinct lemmas of 15 tokens
     assert summary.loc["b_plain", "n_types"] == 14
+    # English only: no token from another script (mixed scripts: test_bad_inputs)
+    assert summary["n_non_latin"].tolist() == [0] * len(summary)
     counts = term_counts(tokens, n=50).set_index("term")
     total = int(summary["n_tokens"].sum())
     assert counts.loc["paragraph", "count"] == 2  # b_plain and c_crlf

@@ -499,6 +499,11 @@ def test_killed_runs_leave_every_output_old_or_new(bench, references, tmp_path):
         started = _interrupt(proc, kill)
         status, err = _finish(proc, timeout=120)
         assert status != 0, f"{kill.name}: the run was not interrupted"
+        if kill.sig in (signal.SIGINT, signal.SIGTERM) and kill.target == "driver":
+            # `kill PID` and Ctrl-C both end in the CLI's orderly stop
+            assert status == 130 and "interrupted; outputs already written are complete" in err, (
+                f"{kill.name}: status {status}\n{err[-1500:]}"
+            )
         # the kernel goes too: nbclient shuts it down on Ctrl-C, and ipykernel's
         # parent poller ends it within a second or two when its parent is gone
         t0 = time.monotonic()

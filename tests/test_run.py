@@ -130,3 +130,22 @@ def test_save_figure_is_byte_stable_and_manifest_lists_it(tmp_path):
     (entry,) = manifest["figures"]
     assert entry["figure"] == "01-demo.png" and entry["notebook"] == "01-topics.ipynb"
     assert entry["data"] == "01-demo.csv" and len(entry["data_sha256"]) == 64
+
+
+def test_sweep_orphans_removes_old_temporary_files_only(tmp_path):
+    import os
+    import time
+
+    from corpus_tools.run import ORPHAN_AGE, _sweep_orphans
+
+    old_tmp = tmp_path / ".01-topics.png.abc123.tmp"
+    young_tmp = tmp_path / ".01-topics.svg.def456.tmp"
+    old_log = tmp_path / ".figures-01.log"
+    keep = tmp_path / "01-topics.png"
+    for f in (old_tmp, young_tmp, old_log, keep):
+        f.write_bytes(b"x")
+    past = time.time() - ORPHAN_AGE - 5
+    for f in (old_tmp, old_log, keep):
+        os.utime(f, (past, past))
+    _sweep_orphans(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".01-topics.svg.def456.tmp", "01-topics.png"]

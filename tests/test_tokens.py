@@ -390,6 +390,11 @@ def test_actors():
     assert f["token"].astype(str).tolist() == ["The", "Trump administration", "and", "the", "Soviet Union", "."]
     assert f["actor"].astype(str).tolist() == ["", "US", "", "", "Russia", ""]
     assert "US" in actor_names() and "Russia" in actor_names()
+    # bare "Congress" is the US Congress (as in the seeds), but the longest
+    # alias wins, so China's legislature is not counted as the US
+    f = one("The National People's Congress met; Congress has passed it.")
+    act = [(t, a) for t, a in zip(f["token"].astype(str), f["actor"].astype(str)) if a]
+    assert act == [("National People's Congress", "China"), ("Congress", "US")]
 
 
 def test_actors_table(seed_tokens):
