@@ -143,6 +143,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop("tags")
         cell["id"] = f"cell-{i:03d}"
         if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.get("outputs", []))
             if cell.get("execution_count") is not None:
                 count += 1
                 cell.execution_count = count
@@ -157,6 +158,29 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                     if not data:
                         data["text/plain"] = "(interactive widget: open the notebook in JupyterLab)"
     return nb
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same stream (stdout/stderr).
+
+    The kernel flushes printed text in chunks whose boundaries depend on
+    timing, so the same prints can arrive as two outputs in one run and three
+    in the next. Joined, the stored notebook is byte-identical across runs and
+    the text reads the same as it did on screen.
+    """
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream" and prev is not None
+            and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            if out.get("output_type") == "stream":
+                out["text"] = "".join(out["text"])
+            merged.append(out)
+    return merged
 
 
 _NET_TAG = re.compile(

@@ -96,6 +96,23 @@ def test_clean_notebook_strips_volatile_metadata():
     assert nbformat.writes(clean_notebook(nb)) == nbformat.writes(nb)
 
 
+def test_clean_notebook_joins_stream_chunks_whatever_the_split():
+    # the same printed text, flushed by the kernel in different chunks
+    def cell(chunks):
+        c = nbformat.v4.new_code_cell("print(...)")
+        c.execution_count = 1
+        c.outputs = [nbformat.v4.new_output("stream", name=n, text=t) for n, t in chunks]
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [c]
+        return nbformat.writes(clean_notebook(nb))
+
+    a = cell([("stdout", "a\nb\n"), ("stdout", "c\n"), ("stderr", "warn\n"), ("stdout", "d\n")])
+    b = cell([("stdout", "a\n"), ("stdout", "b\nc\n"), ("stderr", "warn\n"), ("stdout", "d\n")])
+    assert a == b
+    outs = nbformat.reads(a, as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in outs] == [("stdout", "a\nb\nc\n"), ("stderr", "warn\n"), ("stdout", "d\n")]
+
+
 def test_render_html_is_offline_and_can_hide_code():
     nb = clean_notebook(_executed_like_notebook())
     page = render_html(nb, footer="<footer>prov</footer>")
