@@ -35,7 +35,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 CONCEPTS = {
     "sovereignty": ["sovereignty", "sovereign"],
     "hegemony": ["hegemony", "hegemonic", "hegemonism"],
-    "multipolar": ["multipolar", "multipolarity"],
+    "multipolar": ["multipolar", "multipolar_world", "multipolarity", "multipolarization"],
     "terrorism": ["terrorism", "terrorist"],
     "development": ["development"],
     "human rights": ["human_rights"],
@@ -185,6 +185,8 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--fractions", type=float, nargs="+", default=[0.1, 0.3, 1.0])
     parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder for scale.csv and scale.png (default: benchmarks/results)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -208,8 +210,8 @@ def main() -> None:
         rows.extend(json.loads(out.read_text()))
         out.unlink()
     frame = pd.DataFrame(rows)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(RESULTS / "scale.csv", index=False)
+    args.results.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.results / "scale.csv", index=False)
     pd.set_option("display.width", 160)
     for fraction, sub in frame.groupby("fraction"):
         print(f"\nfraction {fraction}: {sub['docs'].iloc[0]:,} speeches, {sub['mb_text'].iloc[0]:.1f} MB of text")
@@ -225,7 +227,7 @@ def main() -> None:
             a = frame[(frame["fraction"] == lo) & (frame["stage"] == stage)]["wall_s"].iloc[0]
             b = frame[(frame["fraction"] == hi) & (frame["stage"] == stage)]["wall_s"].iloc[0]
             print(f"  {stage:<18} {b / a:6.1f}x")
-    plot(frame, RESULTS / "scale.png")
+    plot(frame, args.results / "scale.png")
 
 
 if __name__ == "__main__":

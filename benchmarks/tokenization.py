@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/tokenize.py CORPUS_DIR [--limit N] [--repeat R] [--subset F]
+    .venv/bin/python benchmarks/tokenization.py CORPUS_DIR [--limit N] [--repeat R] [--subset F]
 
 Prints a Markdown table of MB/s (UTF-8 bytes of the body paragraphs) and
 documents/s for:
