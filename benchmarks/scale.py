@@ -6,8 +6,10 @@ Usage:
 UNGDC_DIR is the unpacked ``ungdc/`` folder (``tar -xJf ../shared/corpora/ungdc.tar.xz
 -C data``). For each fraction, a fixed-seed sample of the speeches is listed in a
 temporary metadata sidecar and every stage runs in a fresh subprocess, so that peak
-memory is that fraction's alone. A sampling thread records the resident memory of the
-process and its children (tokenizer workers) every 20 ms.
+memory is that fraction's alone. A sampling thread records every 50 ms the memory of
+the process and its children (tokenizer workers): the PSS sum (shared pages split
+among the processes that share them; the job's real footprint), the RSS sum (counts
+pages shared with forked workers once per process) and the main process's RSS.
 
 Stages: load (with metadata.csv); tokenize cold with n_jobs=2; tokenize again from the
 cache; dictionary + streamed bag-of-words; fit_lda k=20 on documents, one pass;
@@ -20,6 +22,7 @@ benchmarks/results/scale.png (cost against corpus size).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -49,32 +52,54 @@ STAGES = ["load", "tokenize_cold", "tokenize_cached", "bag_of_words", "fit_lda",
 
 
 class PeakRSS:
-    """Peak resident memory (MB) of this process plus its children while active."""
+    """Peak memory (MB) while active: this process's RSS, and the sum over it and its children.
 
-    def __init__(self, interval: float = 0.02):
+    Two sums are sampled: RSS, which counts the pages that forked tokenizer
+    workers share with the parent once per process (an overcount), and PSS
+    (proportional set size, Linux ``smaps_rollup``), which splits each shared
+    page among the processes sharing it, so the PSS sum is the memory the
+    whole job really occupies. ``peak`` is the PSS sum where available.
+    """
+
+    def __init__(self, interval: float = 0.05):
         import psutil
 
         self.proc = psutil.Process()
         self.interval = interval
-        self.peak = 0
+        self.peak_rss_main = 0
+        self.peak_rss_sum = 0
+        self.peak_pss_sum = 0
         self._stop = threading.Event()
 
-    def _rss(self) -> int:
-        total = self.proc.memory_info().rss
+    @staticmethod
+    def _read(p) -> tuple[int, int]:
+        try:
+            full = p.memory_full_info()
+            return full.rss, getattr(full, "pss", full.rss)
+        except Exception:  # a worker may exit between listing and reading
+            return 0, 0
+
+    def _sample(self) -> None:
+        rss, pss = self._read(self.proc)
+        self.peak_rss_main = max(self.peak_rss_main, rss)
         for child in self.proc.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except Exception:  # a worker may exit between listing and reading
-                pass
-        return total
+            r, p = self._read(child)
+            rss += r
+            pss += p
+        self.peak_rss_sum = max(self.peak_rss_sum, rss)
+        self.peak_pss_sum = max(self.peak_pss_sum, pss)
+
+    @property
+    def peak(self) -> int:
+        return self.peak_pss_sum or self.peak_rss_sum
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._rss())
+            self._sample()
             self._stop.wait(self.interval)
 
     def __enter__(self):
-        self.peak = self._rss()
+        self._sample()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -82,7 +107,7 @@ class PeakRSS:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self._rss())
+        self._sample()
 
 
 def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
@@ -113,7 +138,10 @@ def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
                 wall = time.perf_counter() - t0
             results.append(
                 {"fraction": fraction, "stage": name, "docs": n, "wall_s": round(wall, 3),
-                 "peak_rss_mb": round(mem.peak / 2**20, 1), "docs_per_s": round(n / wall, 1) if wall else None}
+                 "peak_pss_mb": round(mem.peak / 2**20, 1),
+                 "peak_rss_main_mb": round(mem.peak_rss_main / 2**20, 1),
+                 "peak_rss_sum_mb": round(mem.peak_rss_sum / 2**20, 1),
+                 "docs_per_s": round(n / wall, 1) if wall else None}
             )
             print(f"  {name:<18} {wall:8.2f} s  {mem.peak / 2**20:8.0f} MB", file=sys.stderr, flush=True)
 
@@ -125,6 +153,9 @@ def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
             state["tokens"] = tokenize(state["corpus"], n_jobs=2, cache=cache)
 
         def tok_warm():
+            # a rerun starts from a fresh kernel: the cold run's table is gone
+            state.pop("tokens")
+            gc.collect()
             state["tokens"] = tokenize(state["corpus"], n_jobs=2, cache=cache)
 
         def bow():
@@ -161,9 +192,9 @@ def plot(frame, path: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for stage, sub in frame.groupby("stage", sort=False):
         axes[0].plot(sub["docs"], sub["wall_s"], marker="o", label=stage)
-        axes[1].plot(sub["docs"], sub["peak_rss_mb"], marker="o", label=stage)
+        axes[1].plot(sub["docs"], sub["peak_pss_mb"], marker="o", label=stage)
     docs = sorted(frame["docs"].unique())
-    for ax, ylabel in zip(axes, ("wall time (s)", "peak resident memory (MB)")):
+    for ax, ylabel in zip(axes, ("wall time (s)", "peak memory, PSS of process + workers (MB)")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("speeches in the sample (log scale)")
@@ -215,10 +246,12 @@ def main() -> None:
     pd.set_option("display.width", 160)
     for fraction, sub in frame.groupby("fraction"):
         print(f"\nfraction {fraction}: {sub['docs'].iloc[0]:,} speeches, {sub['mb_text'].iloc[0]:.1f} MB of text")
-        print(sub[["stage", "wall_s", "peak_rss_mb", "docs_per_s"]].to_string(index=False))
+        print(sub[["stage", "wall_s", "peak_pss_mb", "peak_rss_main_mb", "peak_rss_sum_mb", "docs_per_s"]]
+              .to_string(index=False))
         cold = sub[sub["stage"] != "tokenize_cached"]["wall_s"].sum()
         warm = sub[sub["stage"] != "tokenize_cold"]["wall_s"].sum()
-        print(f"end to end: cold {cold:.1f} s, warm {warm:.1f} s; peak RSS {sub['peak_rss_mb'].max():.0f} MB")
+        print(f"end to end: cold {cold:.1f} s, warm {warm:.1f} s; peak memory {sub['peak_pss_mb'].max():.0f} MB "
+              f"(PSS, process + workers); main process RSS {sub['peak_rss_main_mb'].max():.0f} MB")
     fr = sorted(frame["fraction"].unique())
     if len(fr) > 1:
         lo, hi = fr[0], fr[-1]

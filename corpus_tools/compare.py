@@ -1710,16 +1710,41 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     return fig
 
 
-def plot_quoted_share(share: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> matplotlib.figure.Figure:
+def plot_quoted_share(
+    share: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    groups: pd.Series | None = None,
+    max_rows: int = 40,
+) -> matplotlib.figure.Figure:
     """Per document: % of words in direct quotes, reported speech and mentions (stacked bars).
 
     ``share`` is :func:`quoted_share`. Bars are per cent of the document's
     words (``n_words``); mentions (scare quotes, titles) are drawn hatched
     because they are the author's own voice.
+
+    With more than ``max_rows`` documents and ``groups`` (doc_id -> group,
+    :func:`corpus_tools.notebook.group_labels`), the words are pooled per
+    group: one bar per group, per cent of all its documents' words. If there
+    are still more than ``max_rows`` bars, the ``max_rows`` with the most
+    words are drawn and the title says so.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
     s = share.reset_index(drop=True)
+    title = "How much of each document is other people's words"
+    word_cols = ["n_words", "quote_words", "reported_words", "mention_words"]
+    if len(s) > max_rows and groups is not None:
+        g = s["doc_id"].astype(str).map(groups)
+        n_docs = len(s)
+        s = s.assign(group=g).groupby("group", sort=True)[word_cols].sum().reset_index()
+        s = s.rename(columns={"group": "doc_id"})
+        title = f"How much of each group's words are other people's ({n_docs:,} documents pooled by group)"
+    n_all = len(s)
+    if n_all > max_rows:
+        s = s.sort_values("n_words", ascending=False, kind="stable").head(max_rows).sort_values("doc_id")
+        s = s.reset_index(drop=True)
+        title += f"\nthe {max_rows} of {n_all:,} with the most words"
     names = [shorten(labels.get(d, d), 32) for d in s["doc_id"]]
     y = np.arange(len(s))
     fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.42 * len(s)))
@@ -1737,7 +1762,7 @@ def plot_quoted_share(share: pd.DataFrame, *, labels: Mapping[str, str] | None =
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("% of the document's words")
-    ax.set_title("How much of each document is other people's words")
+    ax.set_title(title, fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(s), 1)), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .notebook import doc_labels
-from .plots import use_style
+from .notebook import doc_labels, group_labels
+from .plots import shorten, use_style
 
 __all__ = [
     "token_summary",
@@ -124,22 +124,50 @@ def phrase_counts(tokens) -> pd.DataFrame:
     return out.sort_values(["count", "term"], ascending=[False, True]).reset_index(drop=True)
 
 
-def actor_counts(tokens) -> pd.DataFrame:
-    """Actor mentions per document: ``doc_id, label, actor, mentions, per_1k``.
+def actor_counts(tokens, *, by: str | None = None) -> pd.DataFrame:
+    """Actor mentions per document, or pooled per group of documents.
 
-    ``per_1k`` is per 1,000 non-punctuation tokens of the document.
+    ``by=None``: one row per document and actor, ``doc_id, label, actor,
+    mentions, n_tokens, per_1k``. ``by="author"`` (any grouping accepted by
+    :func:`corpus_tools.notebook.group_labels`): one row per group and actor,
+    ``group, label, n_docs, actor, mentions, n_tokens, per_1k``, pooling the
+    group's documents (``label`` is the group). ``n_tokens`` counts the
+    non-punctuation tokens of the document or of all the group's documents,
+    including those that mention no actor; ``per_1k = 1000 * mentions /
+    n_tokens``.
     """
+
     act = tokens.actors()
     sizes = _words(tokens).groupby("doc_id", observed=True).size()
+    sizes.index = sizes.index.astype(str)
+    if by is None:
+        cols = ["doc_id", "label", "actor", "mentions", "n_tokens", "per_1k"]
+        if act.empty:
+            return pd.DataFrame(columns=cols)
+        out = (
+            act.assign(doc_id=act["doc_id"].astype(str), actor=act["actor"].astype(str))
+            .groupby(["doc_id", "actor"]).size().rename("mentions").reset_index()
+        )
+        out["n_tokens"] = out["doc_id"].map(sizes).astype(int)
+        out["per_1k"] = (out["mentions"] / out["n_tokens"] * 1000).round(3)
+        out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())
+        return out.sort_values(["doc_id", "actor"]).reset_index(drop=True)[cols]
+    cols = ["group", "label", "n_docs", "actor", "mentions", "n_tokens", "per_1k"]
+    groups = group_labels(tokens.docs, by)
+    groups.index = groups.index.astype(str)
     if act.empty:
-        return pd.DataFrame(columns=["doc_id", "label", "actor", "mentions", "per_1k"])
+        return pd.DataFrame(columns=cols)
+    g_tokens = sizes.reindex(groups.index, fill_value=0).groupby(groups).sum()
+    g_docs = groups.value_counts()
     out = (
-        act.assign(doc_id=act["doc_id"].astype(str), actor=act["actor"].astype(str))
-        .groupby(["doc_id", "actor"]).size().rename("mentions").reset_index()
+        act.assign(group=act["doc_id"].astype(str).map(groups), actor=act["actor"].astype(str))
+        .groupby(["group", "actor"]).size().rename("mentions").reset_index()
     )
-    out["per_1k"] = (out["mentions"] / out["doc_id"].map(sizes).astype(float) * 1000).round(3)
-    out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())
-    return out.sort_values(["doc_id", "actor"]).reset_index(drop=True)
+    out["n_tokens"] = out["group"].map(g_tokens).astype(int)
+    out["n_docs"] = out["group"].map(g_docs).astype(int)
+    out["per_1k"] = (out["mentions"] / out["n_tokens"] * 1000).round(3)
+    out["label"] = out["group"]
+    return out.sort_values(["group", "actor"]).reset_index(drop=True)[cols]
 
 
 # ---------------------------------------------------------------------------
@@ -217,21 +245,26 @@ def plot_top_terms(counts: pd.DataFrame, *, title: str = "Most frequent lemmas")
     return fig
 
 
-def plot_actor_rates(rates: pd.DataFrame, *, max_docs: int = 30) -> matplotlib.figure.Figure:
-    """Heatmap of actor mentions per 1,000 tokens, documents × actors.
+def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.figure.Figure:
+    """Heatmap of actor mentions per 1,000 tokens, documents (or groups) × actors.
 
-    With more than ``max_docs`` documents, the documents with the most
-    tokens are shown (the caption says so).
+    ``rates`` is :func:`actor_counts`, per document or pooled per group (then
+    the rows are groups and the title says how many documents they pool).
+    With more than ``max_rows`` rows, those with the most tokens are shown
+    and the title says so; at most 25 actors, the most mentioned.
     """
     use_style()
     table = rates.pivot_table(index="label", columns="actor", values="per_1k", fill_value=0.0)
-    table = table.loc[:, table.sum().sort_values(ascending=False).index]
-    if len(table) > max_docs:
-        table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:max_docs]]
-    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], 1.0 + 0.4 * table.shape[0]))
+    table = table.loc[:, table.sum().sort_values(ascending=False).index[:25]]
+    size = rates.groupby("label")["n_tokens"].first() if "n_tokens" in rates else table.sum(axis=1)
+    n_rows = len(table)
+    if n_rows > max_rows:
+        keep = size.reindex(table.index).sort_values(ascending=False, kind="stable").index[:max_rows]
+        table = table.loc[sorted(keep)]
+    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], 1.2 + 0.4 * table.shape[0]))
     im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
-    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.set_yticks(range(table.shape[0]), [shorten(str(x), 32) for x in table.index])
     vmax = table.to_numpy().max() if table.size else 0
     for i in range(table.shape[0]):
         for j in range(table.shape[1]):
@@ -239,6 +272,12 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_docs: int = 30) -> matplotlib.f
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
                     color="white" if v > 0.6 * vmax else "black")
     fig.colorbar(im, ax=ax, label="mentions per 1,000 tokens")
-    ax.set_title("Who is mentioned, and how often")
+    title = "Who is mentioned, and how often"
+    if "group" in rates:
+        n_docs = int(rates.groupby("group")["n_docs"].first().sum())
+        title += f" (documents pooled by group: {n_rows} groups, {n_docs:,} documents)"
+    if n_rows > max_rows:
+        title += f"\nthe {max_rows} of {n_rows} rows with the most tokens"
+    ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -999,7 +999,7 @@ def _tight(fig: matplotlib.figure.Figure, *, bottom: float = 0.0) -> None:
 
     Plain ``tight_layout`` lets panel titles run into the suptitle on tall figures.
     """
-    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.12 / fig.get_figheight()))
+    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.4 / fig.get_figheight()))
 
 
 def _grid(n: int, ncols: int) -> tuple[int, int]:

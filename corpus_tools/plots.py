@@ -152,13 +152,18 @@ _PRECISION_STYLE = {
 }
 
 
-def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.figure.Figure:
+def plot_timeline(docs: pd.DataFrame, *, label: str = "author", max_rows: int = 40) -> matplotlib.figure.Figure:
     """Publication dates on a real time axis, with date precision visible.
 
     ``docs`` is ``Corpus.to_frame()``. Each document is a point at
     :func:`corpus_tools.corpus.date_position`; a horizontal bar spans the
     range of dates it could have (the whole month or year when only those are
     known). Filled markers are exact days, hollow ones month or year only.
+
+    With more than ``max_rows`` dated documents there is one row per value of
+    ``label`` (the ``max_rows - 1`` most frequent; the rest share an "other"
+    row) and each document is a tick on its row, so 10,000 speeches still
+    give a readable figure.
     """
     from .corpus import date_interval, date_position
 
@@ -166,6 +171,8 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.fi
     frame = docs.copy()
     frame["pos"] = [date_position(d, p) for d, p in zip(frame["date"], frame["date_precision"])]
     frame = frame.dropna(subset=["pos"]).sort_values("pos").reset_index(drop=True)
+    if len(frame) > max_rows:
+        return _timeline_by_label(frame, label=label, max_rows=max_rows, n_undated=len(docs) - len(frame))
     fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * max(len(frame), 2)))
     seen = set()
     for i, row in frame.iterrows():
@@ -189,4 +196,33 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author") -> matplotlib.fi
     ax.set_title("When the documents were published")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _timeline_by_label(frame: pd.DataFrame, *, label: str, max_rows: int, n_undated: int) -> matplotlib.figure.Figure:
+    """plot_timeline for many documents: one row per ``label`` value, a tick per document."""
+    values = frame[label].astype(str).replace("", f"(no {label})")
+    counts = values.value_counts()
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    top = list(counts.index[: max_rows - 1]) if len(counts) > max_rows else list(counts.index)
+    rest = len(counts) - len(top)
+    rows = values.where(values.isin(top), f"other ({rest} values)")
+    order = sorted(top, key=lambda v: (frame.loc[values == v, "pos"].min(), v))
+    if rest:
+        order.append(f"other ({rest} values)")
+    y = rows.map({v: i for i, v in enumerate(order)})
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.32 * len(order)))
+    ax.scatter(frame["pos"], y, marker="|", s=120, color="C0", alpha=0.6, linewidths=1.2)
+    ax.set_yticks(range(len(order)), [f"{shorten(v, 30)} ({int((rows == v).sum()):,})" for v in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlabel("publication date (one tick per document; year-only dates drawn at 1 July)")
+    precisions = frame["date_precision"].replace("", "unknown").value_counts()
+    prec = ", ".join(f"{n:,} {p}" for p, n in precisions.items())
+    ax.set_title(
+        f"When the documents were published: {len(frame):,} dated documents by {label} ({prec} precision)"
+        + (f"; {n_undated:,} undated not shown" if n_undated else ""),
+        fontsize=10,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     return fig

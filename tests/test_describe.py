@@ -41,3 +41,72 @@ def test_token_summary_and_counts_on_fixture(tmp_path):
     a = actors[actors["doc_id"] == "a_first"].set_index("actor")["mentions"].to_dict()
     # a_first: "The U.S. and China met in Beijing ... Russia said" -> US 1, China 2, Russia 1
     assert a == {"China": 2, "Russia": 1, "US": 1}
+
+
+def _authored(*docs):
+    from corpus_tools.corpus import Corpus, Document
+
+    return Corpus([Document(doc_id=i, author=a, date=d, paragraphs=(t,)) for i, a, d, t in docs])
+
+
+def test_actor_counts_pooled_by_group():
+    # d1: Russia and China met (4 tokens); d2: Russia spoke twice about Russia today (6);
+    # d3: Nothing here (2). Pooled A: 10 tokens, Russia 3 -> 300 per 1k, China 1 -> 100.
+    corpus = _authored(
+        ("d1", "A", "2001", "Russia and China met."),
+        ("d2", "A", "2002", "Russia spoke twice about Russia today."),
+        ("d3", "B", "2003", "Nothing here."),
+    )
+    tokens = tokenize(corpus, cache=False, progress=False)
+    per_doc = actor_counts(tokens).set_index(["doc_id", "actor"])
+    assert per_doc.loc[("d2", "Russia"), "mentions"] == 2 and per_doc.loc[("d2", "Russia"), "n_tokens"] == 6
+    pooled = actor_counts(tokens, by="author").set_index(["group", "actor"])
+    assert pooled.loc[("A", "Russia"), ["mentions", "n_tokens", "n_docs"]].tolist() == [3, 10, 2]
+    assert pooled.loc[("A", "Russia"), "per_1k"] == 300.0
+    assert pooled.loc[("A", "China"), "per_1k"] == 100.0
+    assert "B" not in pooled.index.get_level_values("group")  # no actor mentioned
+
+
+def test_many_documents_plot_one_row_per_group():
+    import pandas as pd
+
+    from corpus_tools import compare
+    from corpus_tools.describe import plot_actor_rates
+    from corpus_tools.plots import plot_timeline
+
+    # 60 documents by 3 authors: the timeline has 3 rows with their counts
+    docs = pd.DataFrame({
+        "doc_id": [f"d{i:02d}" for i in range(60)],
+        "author": ["CHN", "RUS", "USA"] * 20,
+        "date": [str(1960 + i) for i in range(60)],
+        "date_precision": ["year"] * 60,
+    })
+    fig = plot_timeline(docs, label="author", max_rows=40)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["CHN (20)", "RUS (20)", "USA (20)"]
+    assert "60 dated documents by author (60 year precision)" in fig.axes[0].get_title()
+    # 5 documents stay one row each
+    fig = plot_timeline(docs.head(5), label="author")
+    assert len(fig.axes[0].get_yticklabels()) == 5
+
+    # quoted share pooled by group: words summed, one bar per group
+    share = pd.DataFrame({
+        "doc_id": docs["doc_id"], "n_words": [100] * 60, "quote_words": [10] * 60,
+        "reported_words": [0] * 60, "mention_words": [0] * 60,
+    })
+    groups = docs.set_index("doc_id")["author"]
+    fig = compare.plot_quoted_share(share, groups=groups, max_rows=40)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["CHN", "RUS", "USA"]
+    assert [round(p.get_width(), 6) for p in ax.patches[:3]] == [10.0, 10.0, 10.0]  # 200/2000 words = 10%
+    assert "60 documents pooled by group" in ax.get_title()
+
+    # actor heatmap: more rows than max_rows -> the ones with most tokens, said in the title
+    rates = pd.DataFrame({
+        "doc_id": docs["doc_id"], "label": docs["doc_id"], "actor": "US", "mentions": 1,
+        "n_tokens": range(100, 160), "per_1k": 1.0,
+    })
+    fig = plot_actor_rates(rates, max_rows=30)
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == 30 and ax.get_yticklabels()[0].get_text() == "d30"
+    assert "the 30 of 60 rows with the most tokens" in ax.get_title()

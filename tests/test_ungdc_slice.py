@@ -140,6 +140,6 @@ def test_scale_benchmark_runs_on_the_slice(tmp_path):
     assert frame["stage"].tolist()[:7] == [
         "load", "tokenize_cold", "tokenize_cached", "bag_of_words", "fit_lda", "trend", "distinctive_terms",
     ]
-    assert (frame["wall_s"] > 0).all() and (frame["peak_rss_mb"] > 0).all()
+    assert (frame["wall_s"] > 0).all() and (frame["peak_pss_mb"] > 0).all()
     assert (out / "scale.png").stat().st_size > 10_000
     assert "growth 1.0/0.5" in proc.stdout
