@@ -488,6 +488,11 @@ def run_notebooks(
                         str(nb_path), None, parameters=params or None, kernel_name="python3",
                         cwd=str(src), progress_bar=progress, log_output=False,
                         request_save_on_cell_execute=False,
+                        # jupyter_client interrupts a kernel before shutting it down;
+                        # ipykernel would log that as "ERROR | KeyboardInterrupt caught
+                        # in kernel" after every notebook. Cell errors still surface
+                        # through the notebook (PapermillExecutionError).
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                     written = set(log.read_text().split()) if log.exists() else set()
                 except pm.PapermillExecutionError as exc:
