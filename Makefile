@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml requirements.lock
 venv: $(STAMP)
 
 run: venv
+	$(BIN)/corpus-tools docs seeds
 	$(BIN)/corpus-tools run
 
 test: venv

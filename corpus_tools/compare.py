@@ -1761,7 +1761,7 @@ def plot_quoted_share(
         left = left + np.nan_to_num(w)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel("% of the document's words")
+    ax.set_xlabel("% of the group's words (all its documents)" if "pooled" in title else "% of the document's words")
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(s), 1)), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)

@@ -261,7 +261,7 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.f
     if n_rows > max_rows:
         keep = size.reindex(table.index).sort_values(ascending=False, kind="stable").index[:max_rows]
         table = table.loc[sorted(keep)]
-    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], 1.2 + 0.4 * table.shape[0]))
+    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], max(3.2, 1.2 + 0.4 * table.shape[0])))
     im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
     ax.set_yticks(range(table.shape[0]), [shorten(str(x), 32) for x in table.index])
