@@ -192,7 +192,9 @@ _SCRIPT = re.compile(r"<script\b[^>]*>[\s\S]*?</script>", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+url\([\"']?https?://[^)]*\)\s*;?", re.IGNORECASE)
 
 
-def render_html(nb: nbformat.NotebookNode, *, hide_code: bool = False, footer: str = "") -> str:
+def render_html(
+    nb: nbformat.NotebookNode, *, hide_code: bool = False, footer: str = "", title: str = ""
+) -> str:
     """A self-contained HTML page for ``nb``: images embedded, nothing from the network.
 
     Uses nbconvert's ``lab`` template with ``embed_images``; MathJax and
@@ -208,7 +210,9 @@ def render_html(nb: nbformat.NotebookNode, *, hide_code: bool = False, footer: s
     exporter.exclude_input_prompt = hide_code
     exporter.exclude_output_prompt = hide_code
     exporter.mathjax_url = ""
-    body, _ = exporter.from_notebook_node(nb)
+    # the page <title> (the browser tab, the name a shared file is bookmarked by)
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = _NET_TAG.sub("", body)
     body = _CSS_IMPORT.sub("", body)
     # Drop scripts that would reach the network (mermaid's CDN import, which
@@ -515,10 +519,11 @@ def run_notebooks(
                     "package versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
                     "git commit": commit,
                 }
-                page = render_html(nb, hide_code=hide_code, footer=provenance_footer(prov))
+                title, summary = _summary(nb)
+                page = render_html(nb, hide_code=hide_code, footer=provenance_footer(prov),
+                                   title=title or nb_path.stem)
                 report = cfg.reports / (nb_path.stem + ".html")
                 atomic_write_bytes(report, page.encode("utf-8"))
-                title, summary = _summary(nb)
                 entries.append({"href": report.name, "title": title or nb_path.stem, "summary": summary})
             write_manifest(cfg.figures, notebooks if not only else discover_notebooks(src))
             footer = provenance_footer(

@@ -81,7 +81,8 @@ def check_page(path: Path, *, timeout: float = 60.0) -> PageCheck:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
             targets = json.load(resp)
         page_ws = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
-        ws = websocket.create_connection(page_ws, timeout=timeout)
+        # no Origin header: Chromium 111+ rejects DevTools websockets from other origins
+        ws = websocket.create_connection(page_ws, timeout=timeout, suppress_origin=True)
         msg_id = 0
         requests: list[str] = []
 

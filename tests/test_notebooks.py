@@ -102,5 +102,7 @@ def test_reports_render_in_a_real_browser(runs):
         assert result.network_requests == [], f"{page.name} requested {result.network_requests[:5]}"
         if page.name != "index.html":
             assert result.images, f"{page.name} shows no images"
+            # the tab shows the notebook's own title, not nbconvert's "Notebook"
+            assert result.title not in ("", "Notebook") and result.title in page.read_text(), result.title
         broken = [i for i in result.images if not (i["complete"] and i["w"] > 0)]
         assert not broken, f"{page.name}: {len(broken)} image(s) did not decode"
