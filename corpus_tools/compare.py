@@ -118,13 +118,31 @@ def _frame(tokens, column: str | None = None) -> pd.DataFrame:
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes (-1 for missing) and their labels, from categorical codes when present."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(np.int64), series.cat.categories.astype(str).to_numpy(object)
+        return series.array.codes.astype(np.int64), series.cat.categories.astype(str).to_numpy(object)
     codes, uniques = pd.factorize(series, sort=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=str).astype(object)
 
 
+def _small_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`_codes`, but categorical codes stay as stored (a read-only view, no copy).
+
+    ``series.cat.codes`` would copy them, and ``_codes`` widens them to int64:
+    over tens of millions of tokens each is a few hundred MB.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.array.codes, series.cat.categories.astype(str).to_numpy(object)
+    return _codes(series)
+
+
 def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return frame[column].to_numpy(dtype=bool, na_value=False)
+    s = frame[column]
+    if s.dtype == bool:  # the token table's flags: a view, no NA scan
+        return s.to_numpy()
+    return s.to_numpy(dtype=bool, na_value=False)
+
+
+#: token rows per slice when counting over the whole table
+_CHUNK = 1 << 22
 
 
 def _doc_group_map(tokens, by: str) -> pd.Series:
@@ -133,16 +151,16 @@ def _doc_group_map(tokens, by: str) -> pd.Series:
     return labels.astype(str)
 
 
-def _token_groups(tokens, by: str) -> tuple[np.ndarray, np.ndarray]:
-    """Group code of every token row, and the sorted group labels."""
+def _doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The doc_id code of every token row (as stored), the group code of every doc_id code, the sorted group labels."""
     frame = tokens.frame
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    doc_codes, doc_cats = _small_codes(frame["doc_id"])
     labels = _doc_group_map(tokens, by).reindex(pd.Index(doc_cats)).to_numpy(object)
     # A doc_id with tokens but no metadata row cannot come out of tokenize();
     # fall back to the doc_id rather than failing on a hand-made table.
     labels = np.where(pd.isna(labels), doc_cats, labels)
     group_codes, group_cats = pd.factorize(labels, sort=True)
-    return group_codes[doc_codes], np.asarray(group_cats, dtype=object)
+    return doc_codes, group_codes, np.asarray(group_cats, dtype=object)
 
 
 def _group_seed(seed: int, label: str) -> np.random.Generator:
@@ -165,13 +183,29 @@ def _group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, mi
     frame = _frame(tokens, column)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise ParameterError(f"min_count={min_count!r}: give a whole number >= 1 (MIN_COUNT)")
-    tok_group, groups = _token_groups(tokens, by)
-    term_codes, term_cats = _codes(frame[column])
-    words = ~_bool(frame, "is_punct") & (term_codes >= 0)
-    listed = words & ~_bool(frame, "is_stop") if drop_stopwords else words
+    # Counted slice by slice of the rows, from the stored codes: the int64
+    # copies of whole columns this needs otherwise cost GBs on a large corpus.
+    doc_codes, doc_group, groups = _doc_group_codes(tokens, by)
+    term_codes, term_cats = _small_codes(frame[column])
+    punct = _bool(frame, "is_punct")
+    stop = _bool(frame, "is_stop") if drop_stopwords else None
     G, V = len(groups), len(term_cats)
-    n_group = np.bincount(tok_group[words], minlength=G)
-    total = np.bincount(term_codes[listed], minlength=V)
+    n_rows = len(term_codes)
+
+    def slices():
+        """Per slice of rows: group codes of its word tokens, their term codes, which are listed."""
+        for a in range(0, n_rows, _CHUNK):
+            b = a + _CHUNK
+            tc = term_codes[a:b]
+            words = ~punct[a:b] & (tc >= 0)
+            listed = words & ~stop[a:b] if stop is not None else words
+            yield doc_group[doc_codes[a:b][words]], tc[words].astype(np.int64), listed[words]
+
+    n_group = np.zeros(G, dtype=np.int64)
+    total = np.zeros(V, dtype=np.int64)
+    for tg, tc, listed in slices():
+        n_group += np.bincount(tg, minlength=G)
+        total += np.bincount(tc[listed], minlength=V)
     keep = (total >= min_count) & (term_cats != "")
     Vk = int(keep.sum())
     if G * (Vk + 1) > _MAX_CELLS:
@@ -183,8 +217,10 @@ def _group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, mi
     col[keep] = np.arange(Vk)
     # Listed tokens of kept terms go to their column; every other word token
     # (stopwords, rare terms) to the bucket column Vk.
-    tcol = np.where(listed, col[np.maximum(term_codes, 0)], Vk)[words]
-    flat = np.bincount(tok_group[words] * (Vk + 1) + tcol, minlength=G * (Vk + 1))
+    flat = np.zeros(G * (Vk + 1), dtype=np.int64)
+    for tg, tc, listed in slices():
+        tcol = np.where(listed, col[tc], Vk)
+        flat += np.bincount(tg * (Vk + 1) + tcol, minlength=G * (Vk + 1))
     full = flat.reshape(G, Vk + 1)
     return full[:, :Vk], full[:, Vk], n_group, groups, term_cats[keep]
 

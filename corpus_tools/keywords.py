@@ -93,16 +93,49 @@ def _frame(tokens) -> pd.DataFrame:
     return frame
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _codes(series: pd.Series, *, wide: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and their labels (as str), using the categorical codes when present.
 
     The token table of a large corpus has tens of millions of rows; working
     on codes keeps every count a numpy ``bincount`` or pandas group-by.
+    ``wide=False`` returns the categorical codes as they are stored (a
+    read-only view, int8/int16/int32) instead of an int64 copy.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(np.int64), series.cat.categories.astype(str).to_numpy(object)
+        codes = _codes_view(series)
+        return (codes.astype(np.int64) if wide else codes), series.cat.categories.astype(str).to_numpy(object)
     codes, uniques = pd.factorize(series, sort=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=str).astype(object)
+
+
+def _codes_view(series: pd.Series) -> np.ndarray:
+    """The codes of a categorical Series without a copy (``series.cat.codes`` copies them)."""
+    return series.array.codes
+
+
+#: rows per slice in :func:`_bincount`
+_CHUNK = 1 << 22
+
+
+def _bincount(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> np.ndarray:
+    """``np.bincount(x[mask], minlength=minlength)``, by slices of the rows.
+
+    ``np.bincount`` first copies its input to int64; over a table of tens of
+    millions of tokens that copy (and the masked one before it) costs hundreds
+    of MB. The counts are integers, so summing them slice by slice is exact.
+    """
+    out = np.zeros(minlength, dtype=np.int64)
+    for a in range(0, len(x), _CHUNK):
+        part = x[a:a + _CHUNK]
+        if mask is not None:
+            part = part[mask[a:a + _CHUNK]]
+        c = np.bincount(part, minlength=minlength)
+        if len(c) > len(out):  # pragma: no cover - codes beyond minlength, as np.bincount allows
+            c[:len(out)] += out
+            out = c
+        else:
+            out[:len(c)] += c
+    return out
 
 
 def _doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
@@ -117,7 +150,10 @@ def _doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
 
 
 def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return frame[column].to_numpy(dtype=bool, na_value=False)
+    s = frame[column]
+    if s.dtype == bool:  # the token table's flags: a view, no NA scan
+        return s.to_numpy()
+    return s.to_numpy(dtype=bool, na_value=False)
 
 
 # ---------------------------------------------------------------------------
@@ -212,14 +248,14 @@ class _Matcher:
         for col in ("lemma", "norm"):
             series = frame[col]
             if isinstance(series.dtype, pd.CategoricalDtype):
-                codes = series.cat.codes.to_numpy()
+                codes = _codes_view(series)
                 cats = series.cat.categories.astype(str)
             else:
                 codes, uniques = pd.factorize(series)
                 cats = pd.Index(np.asarray(uniques, dtype=str))
             lower = cats.str.lower().to_numpy(object)
             # Categories actually used (a selection can leave unused ones behind).
-            used = np.bincount(codes[codes >= 0], minlength=len(cats)) > 0
+            used = _bincount(codes, len(cats), codes >= 0) > 0
             self.cols[col] = (codes, lower, used)
 
     def _lookup(self, col: str, value: str) -> np.ndarray | None:
@@ -277,7 +313,7 @@ class _Matcher:
         if n <= 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty.copy()
-        doc = frame["doc_id"].cat.codes.to_numpy()[rows] if isinstance(frame["doc_id"].dtype, pd.CategoricalDtype) \
+        doc = _codes_view(frame["doc_id"])[rows] if isinstance(frame["doc_id"].dtype, pd.CategoricalDtype) \
             else pd.factorize(frame["doc_id"])[0][rows]
         par = frame["paragraph"].to_numpy(np.int64)[rows]
         ok = np.ones(n, dtype=bool)
@@ -447,7 +483,8 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ParameterError(f"n_boot={n_boot!r}: give a positive number of bootstrap replicates (N_BOOT)")
     per_doc = by in ("date", "doc_id")
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    # by group: the stored doc_id codes are the unit codes (a view, no int64 copy)
+    doc_codes, doc_cats = _codes(frame["doc_id"], wide=per_doc)
     keep = ~_bool(frame, "is_punct")
 
     if per_doc:
@@ -461,7 +498,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
         unit_codes = doc_codes
         unit_group = _doc_groups(tokens, doc_cats, by)
     n_units = len(unit_group)
-    totals = np.bincount(unit_codes[keep], minlength=n_units).astype(np.float64)
+    totals = _bincount(unit_codes, n_units, keep).astype(np.float64)
     counts = np.zeros((n_units, len(concepts)), dtype=np.float64)
     matcher = _Matcher(frame)
     for j, lemmas in enumerate(concepts.values()):
@@ -471,7 +508,8 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     # Units of a group that have no tokens at all (e.g. an empty category of
     # doc_id) are dropped; each remaining group's units are contiguous after
     # a stable sort by group label.
-    present = np.bincount(unit_codes, minlength=n_units) > 0
+    del keep
+    present = _bincount(unit_codes, n_units) > 0
     order = np.flatnonzero(present)
     order = order[np.argsort(unit_group[order].astype(str), kind="stable")]
     labels = unit_group[order].astype(str)
@@ -596,7 +634,7 @@ def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
     terms = [term] if isinstance(term, str) else list(term)
     first, last = _Matcher(frame).rows(terms)
     doc = frame["doc_id"]
-    doc_codes = doc.cat.codes.to_numpy() if isinstance(doc.dtype, pd.CategoricalDtype) else pd.factorize(doc)[0]
+    doc_codes = _codes_view(doc) if isinstance(doc.dtype, pd.CategoricalDtype) else pd.factorize(doc)[0]
     # Rows of one document are contiguous in the token table; a context
     # window stops at the document's first and last row.
     breaks = np.flatnonzero(doc_codes[1:] != doc_codes[:-1]) + 1

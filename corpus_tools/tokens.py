@@ -180,7 +180,9 @@ stopword contents. Per key:
 * ``<key>.categories.parquet``: the categories of each categorical column,
   in order;
 * ``<key>.sentences.parquet``, ``<key>.paragraphs.parquet`` (read on first
-  use of :meth:`Tokens.paragraph_texts`), ``<key>.docs.parquet``;
+  use of ``Tokens.sentences`` / :meth:`Tokens.paragraph_texts`; a fresh
+  table likewise cuts the sentence texts from the paragraphs only when
+  ``sentences`` is first used), ``<key>.docs.parquet``;
 * ``<key>.json``: row counts and the options, written last.
 
 Writes go to a temporary file in the same folder followed by ``os.replace``,
@@ -819,7 +821,6 @@ def _empty_block(paragraph_lists, paras: list[str], words_per_par=None) -> dict:
         "position": z, "start": z, "end": z, "tok_per_par": np.zeros(n_par, np.int32),
         "sent_per_doc": np.zeros(n_docs, np.int64), "sent_par": z, "sent_idx": z,
         "sent_s": z, "sent_e": z, "tok_per_sent": z,
-        "sent_text": _arrow_strings([]),
         "words_per_par": np.zeros(n_par, np.int64) if words_per_par is None else words_per_par,
     }
 
@@ -925,7 +926,6 @@ def _block_locked(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dic
     sent_first_of_doc = np.cumsum(sent_per_doc) - sent_per_doc
     sent_in_doc = np.arange(n_sent) - sent_first_of_doc[sent_doc]
     gs, ge = pstarts[sfirst], pends[slast]
-    sent_text = [text[a:b] for a, b in zip(gs.tolist(), ge.tolist())]
     base = pstart[sent_par]
     pbase = pstart[par]
 
@@ -957,7 +957,6 @@ def _block_locked(paragraph_lists: Sequence[Sequence[str]], cfg: _Config) -> dic
         "sent_s": (gs - base).astype(np.int32),
         "sent_e": (ge - base).astype(np.int32),
         "tok_per_sent": tok_per_sent.astype(np.int32),
-        "sent_text": _arrow_strings(sent_text),
         "words_per_par": words_per_par,
     }
 
@@ -1505,7 +1504,7 @@ class _Assembler:
             else:
                 dt = code_dt.get(key, np.int32)
             self.cols[key] = _Buffer(dt, guess)
-        self.sent = {k: [] for k in ("doc", "sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent", "sent_text")}
+        self.sent = {k: [] for k in ("doc", "sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent")}
         self.tok_per_par: list[np.ndarray] = []
         self.words_per_par: list[np.ndarray] = []
         self.doff = 0
@@ -1536,7 +1535,7 @@ class _Assembler:
         for key, lut in _FLAG_LUTS.items():
             np.take(lut, f, out=cols[key].take(k), mode="clip")
         self.sent["doc"].append(np.repeat(np.arange(self.doff, self.doff + nd, dtype=np.int32), b["sent_per_doc"]))
-        for key in ("sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent", "sent_text"):
+        for key in ("sent_par", "sent_idx", "sent_s", "sent_e", "tok_per_sent"):
             self.sent[key].append(b.pop(key))
         self.tok_per_par.append(b.pop("tok_per_par"))
         self.words_per_par.append(b.pop("words_per_par"))
@@ -1560,19 +1559,18 @@ class _Assembler:
         del data
         n_docs, doc_cat = self.n_docs, self.doc_cat
         sent = self.sent
-        sentences = pd.DataFrame(
-            {
-                "doc_id": _cat(_concat_int(sent["doc"]).astype(_code_dtype(n_docs)), doc_cat),
-                "paragraph": _concat_int(sent["sent_par"]),
-                "sentence": _concat_int(sent["sent_idx"]),
-                "start": _concat_int(sent["sent_s"]),
-                "end": _concat_int(sent["sent_e"]),
-                "n_tokens": _concat_int(sent["tok_per_sent"]),
-                "text": _str_series(sent["sent_text"]),
-            },
-            copy=False,
-        )
+        sent_cols = {
+            "doc": _concat_int(sent["doc"]).astype(_code_dtype(n_docs)),
+            "paragraph": _concat_int(sent["sent_par"]),
+            "sentence": _concat_int(sent["sent_idx"]),
+            "start": _concat_int(sent["sent_s"]),
+            "end": _concat_int(sent["sent_e"]),
+            "n_tokens": _concat_int(sent["tok_per_sent"]),
+        }
+        del self.sent
         docs = self.corpus.documents
+        # the sentence texts are cut from the paragraphs on first use (~the corpus' size)
+        sentences = _Lazy(len(sent_cols["doc"]), lambda: _sentence_table(docs, doc_cat, sent_cols))
         n_par_doc = np.fromiter((len(d.paragraphs) for d in docs), dtype=np.int64, count=n_docs)
         doc_of_par = np.repeat(np.arange(n_docs, dtype=np.int32), n_par_doc)
         tok_per_par = _concat_int(self.tok_per_par)
@@ -1583,6 +1581,45 @@ class _Assembler:
             return _paragraph_table(docs, doc_cat, tok_per_par)
 
         return frame, sentences, paragraphs, _docs_frame(self.corpus, n_words)
+
+
+class _Lazy:
+    """A table of ``n`` rows built on first use by ``build()``."""
+
+    __slots__ = ("n", "build")
+
+    def __init__(self, n: int, build):
+        self.n = n
+        self.build = build
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __call__(self) -> pd.DataFrame:
+        return self.build()
+
+
+def _sentence_table(docs, doc_cat: pd.Index, cols: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """``doc_id, paragraph, sentence, start, end, n_tokens, text``; the texts cut from the paragraphs."""
+    n_par_doc = np.fromiter((len(d.paragraphs) for d in docs), dtype=np.int64, count=len(docs))
+    first_par = np.cumsum(n_par_doc) - n_par_doc
+    paras = list(itertools.chain.from_iterable(d.paragraphs for d in docs))
+    gpar = first_par[cols["doc"].astype(np.int64)] + cols["paragraph"]
+    chunks = []
+    step = 1 << 16  # a batch of Python strings at a time, then one Arrow chunk
+    for a in range(0, len(gpar), step):
+        b = a + step
+        chunks.append(_arrow_strings([
+            paras[i][s:e] for i, s, e in zip(gpar[a:b].tolist(), cols["start"][a:b].tolist(), cols["end"][a:b].tolist())
+        ]))
+    return pd.DataFrame(
+        {
+            "doc_id": _cat(cols["doc"], doc_cat),
+            **{k: cols[k] for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
+            "text": _str_series(chunks),
+        },
+        copy=False,
+    )
 
 
 def _concat_int(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
@@ -1668,7 +1705,8 @@ class Tokens:
         from_cache: bool = False,
     ):
         self.frame = frame
-        self.sentences = sentences
+        # the sentence table, or a function that builds it on first use
+        self._sentences = sentences
         self.docs = docs
         # the paragraph table, or a function that builds it on first use
         self._paragraphs = paragraphs
@@ -1680,10 +1718,22 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.frame)
 
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """The sentence table (see the class docstring); built or read on first use."""
+        if callable(self._sentences):
+            self._sentences = self._sentences()
+        return self._sentences
+
+    @sentences.setter
+    def sentences(self, value: pd.DataFrame) -> None:
+        self._sentences = value
+
     def __repr__(self) -> str:
         src = ", from cache" if self.from_cache else ""
+        n_sent = len(self._sentences) if hasattr(self._sentences, "__len__") else len(self.sentences)
         return (
-            f"<Tokens: {len(self.frame):,} tokens, {len(self.sentences):,} sentences, "
+            f"<Tokens: {len(self.frame):,} tokens, {n_sent:,} sentences, "
             f"{int(self.docs['n_paragraphs'].sum()):,} paragraphs, {len(self.docs):,} documents "
             f"(hyphens={self.options.get('hyphens')!r}{src})>"
         )
@@ -1706,7 +1756,7 @@ class Tokens:
     def actors(self) -> pd.DataFrame:
         """One row per actor mention: ``doc_id, paragraph, sentence, position, actor, surface``."""
         f = self.frame
-        m = f["actor"].cat.codes.to_numpy() != _cat_code(f["actor"], "")
+        m = _codes_view(f["actor"]) != _cat_code(f["actor"], "")
         out = f.loc[m, ["doc_id", "paragraph", "sentence", "position", "actor", "token"]]
         out = out.rename(columns={"token": "surface"}).reset_index(drop=True)
         out["actor"] = out["actor"].cat.remove_unused_categories()
@@ -1719,7 +1769,7 @@ class Tokens:
         if unit not in _UNITS:
             raise ParameterError(f"unit must be one of {list(_UNITS)}, not {unit!r}.")
         f = self.frame
-        dcode = f["doc_id"].cat.codes.to_numpy().astype(np.int64)
+        dcode = _codes_view(f["doc_id"]).astype(np.int64)
         n_docs = len(self.docs)
         ids = self.docs["doc_id"].astype(object).to_numpy()
         if unit == "document":
@@ -1736,7 +1786,7 @@ class Tokens:
             return units, dcode
         table = self.paragraph_texts() if unit == "paragraph" else self.sentences
         col = "paragraph" if unit == "paragraph" else "sentence"
-        tcode = table["doc_id"].cat.codes.to_numpy().astype(np.int64)
+        tcode = _codes_view(table["doc_id"]).astype(np.int64)
         per_doc = np.bincount(tcode, minlength=n_docs)
         offset = np.cumsum(per_doc) - per_doc
         local = f[col].to_numpy().astype(np.int64)
@@ -1788,7 +1838,7 @@ class Tokens:
             keep &= ~f["is_punct"].to_numpy()
         s = f[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            values = s.cat.codes.to_numpy()[keep]
+            values = _codes_view(s)[keep]
             lookup = np.asarray(s.cat.categories, dtype=object)
         else:
             values = s.to_numpy()[keep]
@@ -1842,30 +1892,45 @@ class Tokens:
         dtype = pd.CategoricalDtype(keep_ids, ordered=False)
 
         def restrict(df: pd.DataFrame) -> pd.DataFrame:
-            old = df["doc_id"].cat
-            mapping = np.full(len(old.categories) + 1, -1, dtype=np.int64)
+            cats = df["doc_id"].cat.categories
+            mapping = np.full(len(cats) + 1, -1, dtype=np.int64)
             for i, d in enumerate(keep_ids):
-                mapping[old.categories.get_loc(d)] = i
-            codes = mapping[old.codes.to_numpy()]
-            m = codes >= 0
-            out = df.loc[m].reset_index(drop=True)
-            out["doc_id"] = pd.Categorical.from_codes(codes[m], dtype=dtype)
+                mapping[cats.get_loc(d)] = i
+            old = _codes_view(df["doc_id"])  # no copy of the column
+            rows = np.flatnonzero((mapping >= 0)[old])
+            out = df.iloc[rows].reset_index(drop=True)
+            out["doc_id"] = pd.Categorical.from_codes(mapping[old[rows]], dtype=dtype)
             return out
 
         docs = self.docs[self.docs["doc_id"].isin(keep_ids)].reset_index(drop=True)
         h = hashlib.sha256((self.corpus_hash + "\x1f" + "\x1f".join(keep_ids)).encode()).hexdigest()
         opts = dict(self.options)
         opts["selected_from"] = self.corpus_hash
+        # The sentence and paragraph tables are restricted when first used if they are
+        # not built yet (building them for a few documents would cost the whole corpus' text).
+        def lazy(src):  # a table not built yet is restricted when first used
+            return (lambda: restrict(src())) if callable(src) else restrict(src)
+
         out = Tokens(
             restrict(self.frame),
-            restrict(self.sentences),
+            lazy(self._sentences),
             docs,
-            restrict(self.paragraph_texts()),
+            lazy(self._paragraphs),
             corpus_hash=h,
             options=opts,
             from_cache=False,
         )
         return out
+
+
+def _codes_view(s: pd.Series) -> np.ndarray:
+    """The codes of a categorical Series, as a read-only view.
+
+    ``s.cat.codes`` builds a new Series, and under pandas' copy-on-write a
+    Series made from an array copies it: one full copy of the column per
+    call, which on a table of tens of millions of tokens is 35-140 MB each.
+    """
+    return s.array.codes
 
 
 def _cat_code(s: pd.Series, value) -> int:
@@ -1929,8 +1994,161 @@ def _read_table(path: Path, rows: int):
     return table
 
 
+def _tc_varint(out: bytearray, n: int) -> None:
+    while True:
+        if n < 0x80:
+            out.append(n)
+            return
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+
+
+class _ThriftOut:
+    """A minimal Thrift compact-protocol writer (the subset a parquet footer needs)."""
+
+    def __init__(self):
+        self.buf = bytearray()
+        self._last = [0]
+
+    def _field(self, fid: int, ftype: int) -> None:
+        delta = fid - self._last[-1]
+        if 0 < delta <= 15:
+            self.buf.append((delta << 4) | ftype)
+        else:
+            self.buf.append(ftype)
+            _tc_varint(self.buf, (fid << 1) ^ (fid >> 63))
+        self._last[-1] = fid
+
+    def int(self, fid: int, value: int, ftype: int = 5) -> "_ThriftOut":  # 5 = i32, 6 = i64
+        self._field(fid, ftype)
+        _tc_varint(self.buf, (value << 1) ^ (value >> 63))
+        return self
+
+    def string(self, fid: int, value: str) -> "_ThriftOut":
+        raw = value.encode("utf-8")
+        self._field(fid, 8)
+        _tc_varint(self.buf, len(raw))
+        self.buf += raw
+        return self
+
+    def begin(self, fid: int) -> "_ThriftOut":
+        self._field(fid, 12)
+        self._last.append(0)
+        return self
+
+    def end(self) -> "_ThriftOut":
+        self.buf.append(0)
+        self._last.pop()
+        return self
+
+    def list(self, fid: int, etype: int, n: int) -> "_ThriftOut":
+        self._field(fid, 9)
+        if n < 15:
+            self.buf.append((n << 4) | etype)
+        else:
+            self.buf.append(0xF0 | etype)
+            _tc_varint(self.buf, n)
+        return self
+
+    def item(self) -> "_ThriftOut":  # a struct element of a list
+        self._last.append(0)
+        return self
+
+    def ints(self, values) -> "_ThriftOut":  # the elements of a list<i32>
+        for v in values:
+            _tc_varint(self.buf, (v << 1) ^ (v >> 63))
+        return self
+
+    def strings(self, values) -> "_ThriftOut":  # the elements of a list<string>
+        for v in values:
+            raw = v.encode("utf-8")
+            _tc_varint(self.buf, len(raw))
+            self.buf += raw
+        return self
+
+
+#: parquet physical types (parquet.thrift ``Type``)
+_PQ_BOOLEAN, _PQ_INT32, _PQ_FIXED = 0, 1, 7
+
+
+def _column_bytes(arr: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """``(physical type, fixed width, PLAIN-encoded bytes)`` of one column, no copy but for booleans."""
+    arr = np.ascontiguousarray(arr)
+    if arr.dtype == bool:  # PLAIN booleans: bit-packed, least significant bit first
+        return _PQ_BOOLEAN, 0, np.packbits(arr, bitorder="little")
+    if arr.dtype in (np.int8, np.int16):  # raw little-endian bytes, 1 or 2 per value
+        return _PQ_FIXED, arr.dtype.itemsize, arr.astype(arr.dtype.newbyteorder("<"), copy=False).view(np.uint8)
+    return _PQ_INT32, 0, arr.astype(np.int32, copy=False).astype("<i4", copy=False).view(np.uint8)
+
+
 def _write_columns(columns: Mapping[str, np.ndarray], path: Path) -> int:
     """A parquet file laid out for zero-copy reading (see :func:`_map_columns`).
+
+    Required (non-null) INT32, BOOLEAN and, for int8/int16 arrays such as
+    small categorical codes, FIXED_LEN_BYTE_ARRAY(1 or 2) columns (the raw
+    little-endian bytes); PLAIN encoding, no compression, one row group and
+    one data page per column: each column's values are one contiguous run of
+    bytes in the file.
+
+    The file is written here, column by column, straight from the arrays
+    (page header, values, then the footer), not through pyarrow: its writer
+    buffers a whole row group, which for tens of millions of tokens meant a
+    second copy of the table (~1 GB) while writing. pyarrow reads these
+    files like its own (a test checks this).
+    """
+    n = len(next(iter(columns.values())))
+    if n == 0 or n * 4 >= 2**31:  # nothing to map / beyond one page: pyarrow's layout
+        return _write_columns_arrow(columns, path)
+
+    def write(tmp) -> None:
+        chunks = []  # (name, type, width, offset, header + data size)
+        with open(tmp, "wb") as fh:
+            fh.write(b"PAR1")
+            pos = 4
+            for name, arr in columns.items():
+                if len(arr) != n:
+                    raise ValueError(f"column {name!r} has {len(arr)} rows, not {n}")
+                typ, width, data = _column_bytes(arr)
+                nbytes = len(data)
+                head = _ThriftOut()
+                head.int(1, 0).int(2, nbytes).int(3, nbytes)  # DATA_PAGE, sizes
+                head.begin(5).int(1, n).int(2, 0).int(3, 3).int(4, 3).end()  # n values, PLAIN, RLE levels
+                head.buf.append(0)
+                fh.write(head.buf)
+                fh.write(data)
+                del data
+                chunks.append((name, typ, width, pos, len(head.buf) + nbytes))
+                pos += len(head.buf) + nbytes
+            md = _ThriftOut()
+            md.int(1, 2)  # format version
+            md.list(2, 12, len(chunks) + 1)
+            md.item().string(4, "schema").int(5, len(chunks)).end()
+            for name, typ, width, _, _ in chunks:
+                md.item().int(1, typ)
+                if typ == _PQ_FIXED:
+                    md.int(2, width)
+                md.int(3, 0).string(4, name).end()  # REQUIRED
+            md.int(3, n, 6)
+            md.list(4, 12, 1).item()  # one row group
+            md.list(1, 12, len(chunks))
+            for name, typ, _, offset, size in chunks:
+                md.item().int(2, 0, 6).begin(3)
+                md.int(1, typ).list(2, 5, 1).ints([0]).list(3, 8, 1).strings([name])
+                md.int(4, 0).int(5, n, 6).int(6, size, 6).int(7, size, 6).int(9, offset, 6)
+                md.end().end()
+            md.int(2, sum(c[4] for c in chunks), 6).int(3, n, 6).end()
+            md.string(6, "corpus_tools")
+            md.buf.append(0)
+            fh.write(md.buf)
+            fh.write(len(md.buf).to_bytes(4, "little"))
+            fh.write(b"PAR1")
+
+    _atomic_write(path, write)
+    return n
+
+
+def _write_columns_arrow(columns: Mapping[str, np.ndarray], path: Path) -> int:
+    """The layout of :func:`_write_columns`, written by pyarrow (empty or very large tables).
 
     Required (non-null) INT32, BOOLEAN and, for int8/int16 arrays such as
     small categorical codes, FIXED_LEN_BYTE_ARRAY(1 or 2) columns (the raw
@@ -2127,7 +2345,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
     cols = {}
     for key in _FRAME_COLUMNS:
         col = f[key]
-        cols["doc" if key == "doc_id" else key] = col.cat.codes.to_numpy() if key in _CATEGORICAL else col.to_numpy()
+        cols["doc" if key == "doc_id" else key] = _codes_view(col) if key in _CATEGORICAL else col.to_numpy()
     rows["tokens"] = _write_columns(cols, files["tokens"])
     del cols
     kinds, values = [], []
@@ -2136,25 +2354,29 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
         kinds += [key] * len(cats)
         values += cats
     rows["categories"] = _write_table({"kind": kinds, "value": values}, files["categories"])
-    s = tokens.sentences
+    # Tables not built yet are built for the write and dropped after it, not kept
+    # on ``tokens``: they cost about the corpus' text each, often never used.
+    s = tokens._sentences() if callable(tokens._sentences) else tokens._sentences
     rows["sentences"] = _write_table(
         {
-            "doc": s["doc_id"].cat.codes.to_numpy().astype(np.int32),
+            "doc": _codes_view(s["doc_id"]).astype(np.int32),
             **{k: s[k].to_numpy() for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
             "text": s["text"].array.__arrow_array__(),
         },
         files["sentences"],
     )
-    p = tokens.paragraph_texts()
+    del s
+    p = tokens._paragraphs() if callable(tokens._paragraphs) else tokens._paragraphs
     rows["paragraphs"] = _write_table(
         {
-            "doc": p["doc_id"].cat.codes.to_numpy().astype(np.int32),
+            "doc": _codes_view(p["doc_id"]).astype(np.int32),
             "paragraph": p["paragraph"].to_numpy(),
             "n_tokens": p["n_tokens"].to_numpy(),
             "text": p["text"].array.__arrow_array__(),
         },
         files["paragraphs"],
     )
+    del p
     _atomic_write(files["docs"], lambda tmp: tokens.docs.to_parquet(tmp, index=False))
     rows["docs"] = len(tokens.docs)
     meta = {
@@ -2185,7 +2407,7 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
     import pyarrow.parquet as pq
 
     loaded = {}
-    for t in ("categories", "docs", "sentences", "tokens"):
+    for t in ("categories", "docs", "sentences", "tokens", "paragraphs"):
         try:
             if t == "docs":
                 loaded[t] = pd.read_parquet(files[t])
@@ -2193,33 +2415,43 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
                     raise ValueError(f"{len(loaded[t])} rows where the sidecar says {rows[t]}")
             elif t == "tokens":
                 loaded[t] = _map_columns(files[t], rows[t])
+            elif t in ("sentences", "paragraphs"):  # read on first use; check the file now
+                if pq.ParquetFile(files[t]).metadata.num_rows != rows[t]:
+                    raise ValueError("row count differs from the sidecar")
             else:
                 loaded[t] = _read_table(files[t], rows[t])
         except Exception as exc:
             _warn_corrupt(files[t], exc)
             return None
-    try:  # the paragraph texts are read on first use; check the file now
-        if pq.ParquetFile(files["paragraphs"]).metadata.num_rows != rows["paragraphs"]:
-            raise ValueError("row count differs from the sidecar")
-    except Exception as exc:
-        _warn_corrupt(files["paragraphs"], exc)
-        return None
     try:
-        frame, sentences = _frame_from_cache(loaded)
+        frame = _frame_from_cache(loaded)
     except Exception as exc:
         _warn_corrupt(files["tokens"], exc)
         return None
     doc_cat = frame["doc_id"].cat.categories
-    path = files["paragraphs"]
 
-    def paragraphs() -> pd.DataFrame:
+    def read(t: str):
         try:
-            t = _read_table(path, rows["paragraphs"])
+            return _read_table(files[t], rows[t])
         except Exception as exc:
             raise CorpusError(
-                f"{path}: token cache file is corrupt or unreadable ({exc}); delete it and "
+                f"{files[t]}: token cache file is corrupt or unreadable ({exc}); delete it and "
                 f"tokenize again."
             ) from None
+
+    def sentences() -> pd.DataFrame:
+        s = read("sentences")
+        return pd.DataFrame(
+            {
+                "doc_id": _cat(_arrow_np(s, "doc").astype(_code_dtype(len(doc_cat))), doc_cat),
+                **{k: _arrow_np(s, k) for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
+                "text": _str_series([s.column("text").combine_chunks()]),
+            },
+            copy=False,
+        )
+
+    def paragraphs() -> pd.DataFrame:
+        t = read("paragraphs")
         return pd.DataFrame(
             {
                 "doc_id": _cat(_arrow_np(t, "doc").astype(_code_dtype(len(doc_cat))), doc_cat),
@@ -2232,7 +2464,7 @@ def _cache_read(root: Path, stem: str) -> Tokens | None:
 
     return Tokens(
         frame,
-        sentences,
+        _Lazy(rows["sentences"], sentences),
         loaded["docs"],
         paragraphs,
         corpus_hash=meta["corpus_hash"],
@@ -2260,18 +2492,7 @@ def _frame_from_cache(loaded):
             data[key] = _cat(arr.astype(_code_dtype(n_cats), copy=False), cats[key])
         else:
             data[key] = arr
-    frame = pd.DataFrame(data, copy=False)
-    s = loaded["sentences"]
-    n_docs = len(cats["doc_id"])
-    sentences = pd.DataFrame(
-        {
-            "doc_id": _cat(_arrow_np(s, "doc").astype(_code_dtype(n_docs)), cats["doc_id"]),
-            **{k: _arrow_np(s, k) for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
-            "text": _str_series([s.column("text").combine_chunks()]),
-        },
-        copy=False,
-    )
-    return frame, sentences
+    return pd.DataFrame(data, copy=False)
 
 
 def _arrow_np(table, name: str) -> np.ndarray:
@@ -2425,8 +2646,8 @@ def _learn_phrases(frame: pd.DataFrame, cfg: _Config, params) -> list[tuple[str,
         kwargs.update(params)
     kwargs["delimiter"] = "\x1f"
     f = frame.loc[~frame["is_punct"].to_numpy(), ["doc_id", "sentence", "norm"]]
-    key = f["doc_id"].cat.codes.to_numpy().astype(np.int64) * (1 << 31) + f["sentence"].to_numpy()
-    words = np.asarray(f["norm"].cat.categories, dtype=object)[f["norm"].cat.codes.to_numpy()].tolist()
+    key = _codes_view(f["doc_id"]).astype(np.int64) * (1 << 31) + f["sentence"].to_numpy()
+    words = np.asarray(f["norm"].cat.categories, dtype=object)[_codes_view(f["norm"])].tolist()
     cuts = (np.flatnonzero(np.diff(key)) + 1).tolist() if len(key) else []
     bounds = [0, *cuts, len(words)]
     sentences = [words[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]

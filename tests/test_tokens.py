@@ -602,6 +602,79 @@ def test_token_columns_are_memory_mapped_and_layout_checked(tmp_path):
         _map_columns(path, 4999)
 
 
+def test_token_columns_file_reads_like_pyarrows_own(tmp_path):
+    """_write_columns writes the parquet bytes itself; pyarrow must read them as its own files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corpus_tools.tokens import _map_columns, _write_columns, _write_columns_arrow
+
+    rng = np.random.default_rng(1)
+    n = 4099  # not a multiple of 8: the last byte of the boolean bits is partial
+    cols = {"doc": rng.integers(-300, 30000, n).astype(np.int16), "a": rng.integers(-5, 10**6, n).astype(np.int32),
+            "b": rng.random(n) < 0.5, "c": rng.integers(-100, 120, n).astype(np.int8),
+            "w": rng.integers(0, 10**6, n).astype(np.int64)}  # cast to int32, as pyarrow's writer did
+    ours, theirs = tmp_path / "ours.parquet", tmp_path / "theirs.parquet"
+    assert _write_columns(cols, ours) == n
+    _write_columns_arrow(cols, theirs)
+    a, b = pq.read_table(ours), pq.read_table(theirs)
+    assert a.schema.remove_metadata() == b.schema.remove_metadata()
+    assert a.equals(b)
+    assert [f.nullable for f in a.schema] == [False] * len(cols)
+    md = pq.ParquetFile(ours).metadata
+    assert md.num_row_groups == 1 and md.num_rows == n
+    for i in range(md.num_columns):
+        cc = md.row_group(0).column(i)
+        assert cc.compression == "UNCOMPRESSED" and cc.num_values == n and cc.dictionary_page_offset is None
+    got = _map_columns(ours, n)
+    for k, v in cols.items():
+        np.testing.assert_array_equal(got[k], v.astype(np.int32) if k == "w" else v)
+        if k in ("doc", "a", "c"):
+            assert isinstance(got[k].base, np.memmap)
+    # the empty table still goes through pyarrow
+    empty = {k: v[:0] for k, v in cols.items()}
+    assert _write_columns(empty, ours) == 0
+    assert pq.read_table(ours).num_rows == 0
+    assert all(len(v) == 0 for v in _map_columns(ours, 0).values())
+
+
+def test_select_builds_paragraph_texts_only_when_used(tmp_path):
+    c = _synthetic(12)
+    for t in (tokenize(c, cache=False, progress=False), tokenize(c, cache=tmp_path, progress=False),
+              tokenize(c, cache=tmp_path, progress=False)):
+        ids = t.doc_ids[::3]
+        s = t.select(ids)
+        assert callable(t._paragraphs) and callable(s._paragraphs)  # nothing built yet
+        want = t.paragraph_texts()
+        want = want[want["doc_id"].isin(ids)].reset_index(drop=True)
+        want["doc_id"] = want["doc_id"].cat.set_categories(ids)
+        pd.testing.assert_frame_equal(s.paragraph_texts(), want)
+        # selecting from a table whose paragraphs are built restricts them at once
+        s2 = t.select(ids)
+        assert not callable(s2._paragraphs)
+        pd.testing.assert_frame_equal(s2.paragraph_texts(), want)
+
+
+def test_sentence_table_is_built_on_first_use(tmp_path):
+    c = _synthetic(12)
+    ref = None
+    for t in (tokenize(c, cache=False, progress=False, n_jobs=2), tokenize(c, cache=tmp_path, progress=False),
+              tokenize(c, cache=tmp_path, progress=False)):
+        assert callable(t._sentences)
+        n = len(t._sentences)
+        assert f"{n:,} sentences" in repr(t) and callable(t._sentences)  # repr does not build it
+        s = t.select(t.doc_ids[::2])
+        assert callable(s._sentences)
+        assert len(t.sentences) == n and not callable(t._sentences)
+        ref = t.sentences if ref is None else ref
+        pd.testing.assert_frame_equal(t.sentences, ref)
+        for row in t.sentences.itertuples():  # the texts are the paragraphs' slices
+            assert row.text == c[row.doc_id].paragraphs[row.paragraph][row.start:row.end]
+        want = ref[ref["doc_id"].isin(t.doc_ids[::2])].reset_index(drop=True)
+        want["doc_id"] = want["doc_id"].cat.set_categories(t.doc_ids[::2])
+        pd.testing.assert_frame_equal(s.sentences, want)
+
+
 def test_cache_default_folder_honours_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPUS_TOOLS_CACHE_DIR", str(tmp_path / "cc"))
     c = _synthetic(3)
