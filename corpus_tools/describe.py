@@ -64,12 +64,12 @@ def token_summary(tokens, *, segment: int = 100) -> pd.DataFrame:
     lexicon are English, so such tokens are counted but not interpreted.
     """
     words = _words(tokens)
-    codes = words["lemma"].astype("category").cat.codes.to_numpy()
+    codes = np.asarray(words["lemma"].astype("category").array.codes)
     # per distinct surface form, then broadcast: one regex per type, not per token
     surface = words["token"].astype("category")
     cats = pd.Series(surface.cat.categories.astype(str))
     non_latin = cats.str.contains(_NON_LATIN, regex=True).to_numpy(bool)
-    is_nl = non_latin[surface.cat.codes.to_numpy()] if len(cats) else np.zeros(len(words), bool)
+    is_nl = non_latin[np.asarray(surface.array.codes)] if len(cats) else np.zeros(len(words), bool)
     rows = []
     doc_ids = words["doc_id"].astype(str).to_numpy()
     order = tokens.docs["doc_id"].tolist()
