@@ -1282,6 +1282,8 @@ def _tokenize_blocks(corpus, cfg, n_jobs, progress):
 
     def done(i: int, result: dict) -> None:
         asm.add(result)
+        del result
+        _release_memory()
         if bar is not None:
             bar.update(ranges[i][1] - ranges[i][0])
 
@@ -1349,6 +1351,30 @@ def _spill_dir() -> str | None:
         return None
 
 
+def _release_memory() -> None:
+    """Hand freed heap memory back to the OS (glibc ``malloc_trim``; a no-op elsewhere).
+
+    A block's temporaries (~200 MB for 6M characters) are freed after the
+    block, but glibc keeps the pages in the process, so each process's
+    resident memory would stay at its largest block's high-water mark.
+    Measured on the UN General Debate corpus: ~80 MB less per process.
+    There is no portable library call for this; ctypes is the usual route.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            import ctypes
+
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
+
+
 def _block_spilled(paragraph_lists, cfg: _Config, spill: str | None) -> dict:
     """:func:`_block` in a worker; large arrays go to a raw file in ``spill``."""
     r = _block(paragraph_lists, cfg)
@@ -1363,7 +1389,9 @@ def _block_spilled(paragraph_lists, cfg: _Config, spill: str | None) -> dict:
             arr.tofile(fh)
             layout.append((key, arr.dtype.str, offset, len(arr)))
             offset += arr.nbytes
+            del arr
     r["_spill"] = (path, layout)
+    _release_memory()
     return r
 
 
