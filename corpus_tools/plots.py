@@ -95,6 +95,7 @@ def save_figure(
     *,
     directory: str | os.PathLike | None = None,
     close: bool = False,
+    show: bool | None = None,
 ) -> SavedFigure:
     """Save ``fig`` as ``NAME.png`` and ``NAME.svg`` (and ``data`` as ``NAME.csv``).
 
@@ -107,6 +108,14 @@ def save_figure(
     SVG, and SVG ids are salted with a fixed string, so the same figure gives
     the same bytes on every run. Files are written atomically and left
     untouched when their bytes have not changed.
+
+    ``show`` (default: when running in a Jupyter kernel) displays the saved
+    PNG in the notebook and closes the figure, so the notebook and its HTML
+    report show exactly the file in ``figures/`` and matplotlib does not
+    render the figure a third time for the inline backend (about half a
+    second per figure; see benchmarks/README.md). It is drawn at the size the
+    inline backend would use (``figure.dpi``), from the sharper ``savefig.dpi``
+    pixels.
 
     Returns the paths written, keyed by ``png``, ``svg`` and ``csv``.
     """
@@ -123,6 +132,8 @@ def save_figure(
             target = out / f"{name}.{fmt}"
             atomic_write_bytes(target, buf.getvalue())
             paths[fmt] = target
+            if fmt == "png":
+                png = buf.getvalue()
     if data is not None:
         csv = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
         target = out / f"{name}.csv"
@@ -132,9 +143,27 @@ def save_figure(
     if log:  # `corpus-tools run` prunes figures a notebook no longer writes
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(name + "\n")
+    if show is None:
+        show = _in_kernel()
+    if show:
+        from IPython.display import Image, display
+
+        width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: width, then height
+        display(Image(data=png, format="png", width=round(width * STYLE["figure.dpi"] / STYLE["savefig.dpi"])))
+        close = True
     if close:
         plt.close(fig)
     return paths
+
+
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel (a notebook), False in scripts and plain IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def file_sha256(path: str | os.PathLike) -> str:
