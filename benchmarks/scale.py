@@ -184,30 +184,45 @@ def plot(frame, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
     sys.path.insert(0, str(ROOT))
     from corpus_tools.plots import save_figure, use_style
 
     use_style()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     for stage, sub in frame.groupby("stage", sort=False):
         axes[0].plot(sub["docs"], sub["wall_s"], marker="o", label=stage)
         axes[1].plot(sub["docs"], sub["peak_pss_mb"], marker="o", label=stage)
     docs = sorted(frame["docs"].unique())
-    for ax, ylabel in zip(axes, ("wall time (s)", "peak memory, PSS of process + workers (MB)")):
+    for ax in axes:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("speeches in the sample (log scale)")
-        ax.set_ylabel(ylabel + " (log scale)")
         ax.set_xticks(docs, [f"{d:,}" for d in docs])
-        ax.minorticks_off()
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.grid(alpha=0.3)
     # a reference slope of 1 (linear cost) through the median stage's first point
     first = frame[frame["docs"] == docs[0]]["wall_s"].median()
     axes[0].plot(docs, [first * d / docs[0] for d in docs], "k--", lw=1, label="linear reference")
-    axes[0].legend(fontsize=8, ncol=2)
-    axes[0].set_title("Cost grows with corpus size")
-    axes[1].set_title("Peak memory (process + workers)")
-    fig.tight_layout()
+    axes[0].set_ylabel("wall time, s (log scale)")
+    axes[0].set_title("Time per stage")
+    ticks = [t for t in (0.03, 0.1, 0.3, 1, 3, 10, 30, 100) if frame["wall_s"].min() / 2 <= t <= frame["wall_s"].max() * 2]
+    axes[0].yaxis.set_major_locator(FixedLocator(ticks))
+    axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
+    axes[0].yaxis.set_minor_formatter(NullFormatter())
+    axes[1].axhline(3072, color="C3", ls=":", lw=1.2, label="target: 3 GB")
+    axes[1].set_ylabel("peak memory, MB (log scale)")
+    axes[1].set_title("Peak memory (PSS of process + tokenizer workers)")
+    mticks = [t for t in (250, 500, 1000, 2000, 3072) if frame["peak_pss_mb"].min() / 1.5 <= t <= 3500]
+    axes[1].set_yticks(mticks, [f"{t:,}" for t in mticks])
+    axes[1].yaxis.set_minor_formatter(NullFormatter())
+    handles, labels = axes[0].get_legend_handles_labels()
+    h2, l2 = axes[1].get_legend_handles_labels()
+    handles.append(h2[-1])
+    labels.append(l2[-1])
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     save_figure(fig, path.stem, frame, directory=path.parent)
 
 
@@ -218,6 +233,8 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="folder for scale.csv and scale.png (default: benchmarks/results)")
+    parser.add_argument("--plot-only", action="store_true",
+                        help="redraw scale.png from an existing scale.csv in --results")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -226,6 +243,9 @@ def main() -> None:
         return
     import pandas as pd
 
+    if args.plot_only:
+        plot(pd.read_csv(args.results / "scale.csv"), args.results / "scale.png")
+        return
     if not (args.corpus / "metadata.csv").exists():
         raise SystemExit(f"{args.corpus}: no metadata.csv; pass the unpacked ungdc/ folder")
     rows = []
