@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import textwrap
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.figure
 import matplotlib.pyplot as plt
@@ -613,6 +615,7 @@ def sweep(
     eta="symmetric",
     top_n: int = TOP_N,
     coherence_units: int = DEFAULT_COHERENCE_UNITS,
+    cache: bool | str | os.PathLike = True,
 ) -> pd.DataFrame:
     """Fit one model per (k, seed) and score each for coherence and stability.
 
@@ -640,6 +643,15 @@ def sweep(
     Greene, O'Callaghan & Cunningham 2014). 1 = every seed finds the same
     topics.
 
+    ``cache`` (True: ``.cache/sweeps/``; a folder; False: off) stores the
+    result table as parquet, keyed by a SHA-256 of everything it depends on:
+    the bag-of-words matrix and vocabulary, the coherence texts, every
+    parameter, the gensim/numpy/scipy versions and this module's source. A
+    rerun on unchanged input reads the table instead of refitting every
+    model (on the seeds 45 fits, ~5 s; on the UNGDC example ~1.5 min); any
+    change refits. Only the table is cached, never a model (gensim saves
+    models with pickle). An unreadable entry is reported and recomputed.
+
     Returns
     -------
     DataFrame ``k, seed, c_v, c_npmi, u_mass, stability``, one row per
@@ -665,6 +677,16 @@ def sweep(
     )
     for k in k_values:
         _check_k(k, bow, name="k")
+    params = dict(
+        k_values=k_values, seeds=seeds, unit=unit, passes=passes, iterations=iterations,
+        no_below=no_below, no_above=no_above, keep_n=keep_n, alpha=repr(alpha), eta=repr(eta),
+        top_n=top_n, coherence_units=coherence_units,
+    )
+    entry = _sweep_cache_entry(cache, bow, params)
+    if entry is not None:
+        cached = _read_sweep(entry, n_rows=len(k_values) * len(seeds))
+        if cached is not None:
+            return cached
 
     term_sets: dict[tuple[int, int], list[list[str]]] = {}
     for k in k_values:
@@ -703,7 +725,76 @@ def sweep(
                 "stability": stability[k][s],
             }
         )
-    return pd.DataFrame(rows).sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(rows).sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
+    if entry is not None:
+        _write_sweep(entry, frame)
+    return frame
+
+
+_SWEEP_COLUMNS = ["k", "seed", "c_v", "c_npmi", "u_mass", "stability"]
+
+
+def _sweep_cache_entry(cache, bow: _Bow, params: dict) -> Path | None:
+    """The cache file for this sweep, or None when caching is off."""
+    if cache is False or cache is None:
+        return None
+    import hashlib
+    import json
+
+    import gensim
+    import scipy
+
+    from . import config
+
+    root = config.cache_dir() / "sweeps" if cache is True else Path(cache)
+    h = hashlib.sha256()
+    counts = bow.counts
+    h.update(json.dumps([list(counts.shape), str(counts.dtype)]).encode())
+    for arr in (counts.data, counts.indices, counts.indptr):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update("\n".join(bow.dictionary[i] for i in range(len(bow.dictionary))).encode())
+    for text in bow.texts:
+        h.update(("\x1f".join(text) + "\x1e").encode())
+    versions = {"gensim": gensim.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+    h.update(json.dumps({"params": params, "versions": versions}, sort_keys=True, default=str).encode())
+    h.update(Path(__file__).read_bytes())
+    return root / f"{h.hexdigest()[:32]}.parquet"
+
+
+def _read_sweep(path: Path, *, n_rows: int) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        frame = pd.read_parquet(path)
+        if list(frame.columns) != _SWEEP_COLUMNS or len(frame) != n_rows:
+            raise ValueError(f"expected columns {_SWEEP_COLUMNS} and {n_rows} rows")
+    except Exception as exc:  # a damaged or foreign file: recompute
+        import warnings
+
+        from .errors import CorpusWarning
+
+        warnings.warn(
+            f"{path}: cached topic sweep is unreadable ({exc}); refitting the models.",
+            CorpusWarning, stacklevel=3,
+        )
+        return None
+    return frame.reset_index(drop=True)
+
+
+def _write_sweep(path: Path, frame: pd.DataFrame) -> None:
+    import io
+    import warnings
+
+    from .errors import CorpusWarning
+    from .plots import atomic_write_bytes
+
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    try:
+        atomic_write_bytes(path, buf.getvalue())
+    except OSError as exc:
+        warnings.warn(f"{path}: cannot write the topic-sweep cache ({exc}); continuing without it.",
+                      CorpusWarning, stacklevel=3)
 
 
 def _z(x: pd.Series) -> pd.Series:

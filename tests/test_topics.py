@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_tools import ParameterError, stats, tokenize, topics
+from corpus_tools import CorpusWarning, ParameterError, stats, tokenize, topics
 from corpus_tools.corpus import Corpus, Document
 
 VOCABS = [
@@ -279,3 +279,31 @@ def test_bad_parameters_are_refused(planted):
         topics.fit_lda(planted, k=3, no_above=1.5)
     with pytest.raises(ParameterError, match="SEEDS"):
         topics.sweep(planted, k_values=[3], seeds=[0])
+
+
+# -- the sweep cache -----------------------------------------------------------------
+def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp_path, monkeypatch):
+    args = dict(k_values=[2, 3], seeds=[0, 1], no_above=0.9, **FAST)
+    first = topics.sweep(planted, cache=tmp_path, **args)
+    files = list(tmp_path.glob("*.parquet"))
+    assert len(files) == 1
+    assert first.equals(topics.sweep(planted, cache=False, **args))  # caching changes nothing
+
+    # a hit fits no model at all
+    def no_fit(*a, **k):
+        raise AssertionError("refitted a model on a cache hit")
+
+    monkeypatch.setattr(topics, "_fit", no_fit)
+    again = topics.sweep(planted, cache=tmp_path, **args)
+    pd.testing.assert_frame_equal(again, first)
+    # any parameter change is a different entry, so it fits again
+    with pytest.raises(AssertionError, match="refitted"):
+        topics.sweep(planted, cache=tmp_path, **{**args, "seeds": [0, 2]})
+    monkeypatch.undo()
+
+    # a damaged entry is reported and recomputed, then rewritten whole
+    files[0].write_bytes(b"not parquet")
+    with pytest.warns(CorpusWarning, match="cached topic sweep is unreadable"):
+        healed = topics.sweep(planted, cache=tmp_path, **args)
+    pd.testing.assert_frame_equal(healed, first)
+    pd.testing.assert_frame_equal(pd.read_parquet(files[0]), first)
