@@ -832,3 +832,27 @@ def test_fuzz_text_through_loader_and_tokenizer(texts, as_jsonl):
         for row in f.itertuples():
             assert corpus[row.doc_id].paragraphs[row.paragraph][row.start:row.end] == row.token
         assert set(f["doc_id"].astype(str)) <= set(corpus.doc_ids)
+
+
+# ---------------------------------------------------------------------------
+# Offline: no network in tests, no NLTK downloads anywhere
+# ---------------------------------------------------------------------------
+def test_tests_cannot_reach_the_network_and_nltk_download_is_never_called():
+    import socket
+
+    import nltk
+
+    from tests.conftest import NetworkBlocked
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with pytest.raises(NetworkBlocked, match="test tried to reach the network"):
+            s.connect(("93.184.216.34", 80))
+    finally:
+        s.close()
+    with pytest.raises(AssertionError, match="never download NLTK data"):
+        nltk.download("punkt")
+    # and no code, notebook or script of the project names it
+    root = PACKAGE.parent
+    files = [*PACKAGE.rglob("*.py"), *(root / "notebooks").glob("*.ipynb"), *(root / "benchmarks").glob("*.py")]
+    assert files and not [f for f in files if "nltk.download" in f.read_text(encoding="utf-8")]
