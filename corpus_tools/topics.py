@@ -648,7 +648,7 @@ def sweep(
     the bag-of-words matrix and vocabulary, the coherence texts, every
     parameter, the gensim/numpy/scipy versions and this module's source. A
     rerun on unchanged input reads the table instead of refitting every
-    model (on the seeds 45 fits, ~5 s; on the UNGDC example ~1.5 min); any
+    model (on the seeds 45 fits, ~5 s; on the UNGDC example ~50 s); any
     change refits. Only the table is cached, never a model (gensim saves
     models with pickle). An unreadable entry is reported and recomputed.
 
