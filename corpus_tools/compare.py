@@ -56,6 +56,7 @@ from .corpus import Corpus
 from .errors import CorpusToolsError, ParameterError
 from .notebook import group_labels
 from .plots import shorten, use_style
+from .tokens import _CHUNK, _bool, _codes
 
 __all__ = [
     "distinctive_terms",
@@ -115,36 +116,6 @@ def _frame(tokens, column: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and their labels, from categorical codes when present."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.array.codes.astype(np.int64), series.cat.categories.astype(str).to_numpy(object)
-    codes, uniques = pd.factorize(series, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=str).astype(object)
-
-
-def _small_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Like :func:`_codes`, but categorical codes stay as stored (a read-only view, no copy).
-
-    ``series.cat.codes`` would copy them, and ``_codes`` widens them to int64:
-    over tens of millions of tokens each is a few hundred MB.
-    """
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.array.codes, series.cat.categories.astype(str).to_numpy(object)
-    return _codes(series)
-
-
-def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
-    s = frame[column]
-    if s.dtype == bool:  # the token table's flags: a view, no NA scan
-        return s.to_numpy()
-    return s.to_numpy(dtype=bool, na_value=False)
-
-
-#: token rows per slice when counting over the whole table
-_CHUNK = 1 << 22
-
-
 def _doc_group_map(tokens, by: str) -> pd.Series:
     """doc_id -> group label for every document of ``tokens.docs`` (MetadataError for a bad ``by``)."""
     labels = group_labels(tokens.docs, by)
@@ -154,7 +125,7 @@ def _doc_group_map(tokens, by: str) -> pd.Series:
 def _doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The doc_id code of every token row (as stored), the group code of every doc_id code, the sorted group labels."""
     frame = tokens.frame
-    doc_codes, doc_cats = _small_codes(frame["doc_id"])
+    doc_codes, doc_cats = _codes(frame["doc_id"], wide=False)
     labels = _doc_group_map(tokens, by).reindex(pd.Index(doc_cats)).to_numpy(object)
     # A doc_id with tokens but no metadata row cannot come out of tokenize();
     # fall back to the doc_id rather than failing on a hand-made table.
@@ -186,7 +157,7 @@ def _group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, mi
     # Counted slice by slice of the rows, from the stored codes: the int64
     # copies of whole columns this needs otherwise cost GBs on a large corpus.
     doc_codes, doc_group, groups = _doc_group_codes(tokens, by)
-    term_codes, term_cats = _small_codes(frame[column])
+    term_codes, term_cats = _codes(frame[column], wide=False)
     punct = _bool(frame, "is_punct")
     stop = _bool(frame, "is_stop") if drop_stopwords else None
     G, V = len(groups), len(term_cats)

@@ -138,36 +138,30 @@ def actor_counts(tokens, *, by: str | None = None) -> pd.DataFrame:
     """
 
     act = tokens.actors()
-    sizes = _words(tokens).groupby("doc_id", observed=True).size()
-    sizes.index = sizes.index.astype(str)
-    if by is None:
-        cols = ["doc_id", "label", "actor", "mentions", "n_tokens", "per_1k"]
-        if act.empty:
-            return pd.DataFrame(columns=cols)
-        out = (
-            act.assign(doc_id=act["doc_id"].astype(str), actor=act["actor"].astype(str))
-            .groupby(["doc_id", "actor"]).size().rename("mentions").reset_index()
-        )
-        out["n_tokens"] = out["doc_id"].map(sizes).astype(int)
-        out["per_1k"] = (out["mentions"] / out["n_tokens"] * 1000).round(3)
-        out.insert(1, "label", doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy())
-        return out.sort_values(["doc_id", "actor"]).reset_index(drop=True)[cols]
-    cols = ["group", "label", "n_docs", "actor", "mentions", "n_tokens", "per_1k"]
-    groups = group_labels(tokens.docs, by)
-    groups.index = groups.index.astype(str)
+    per_doc = by is None
+    cols = (["doc_id", "label", "actor", "mentions", "n_tokens", "per_1k"] if per_doc
+            else ["group", "label", "n_docs", "actor", "mentions", "n_tokens", "per_1k"])
     if act.empty:
         return pd.DataFrame(columns=cols)
+    # one path for both: a document is a group of one
+    groups = group_labels(tokens.docs, "doc_id" if per_doc else by)
+    groups.index = groups.index.astype(str)
+    sizes = _words(tokens).groupby("doc_id", observed=True).size()
+    sizes.index = sizes.index.astype(str)
     g_tokens = sizes.reindex(groups.index, fill_value=0).groupby(groups).sum()
-    g_docs = groups.value_counts()
     out = (
         act.assign(group=act["doc_id"].astype(str).map(groups), actor=act["actor"].astype(str))
         .groupby(["group", "actor"]).size().rename("mentions").reset_index()
     )
     out["n_tokens"] = out["group"].map(g_tokens).astype(int)
-    out["n_docs"] = out["group"].map(g_docs).astype(int)
     out["per_1k"] = (out["mentions"] / out["n_tokens"] * 1000).round(3)
-    out["label"] = out["group"]
-    return out.sort_values(["group", "actor"]).reset_index(drop=True)[cols]
+    if per_doc:
+        out = out.rename(columns={"group": "doc_id"})
+        out["label"] = doc_labels(tokens.docs).reindex(out["doc_id"]).to_numpy()
+    else:
+        out["n_docs"] = out["group"].map(groups.value_counts()).astype(int)
+        out["label"] = out["group"]
+    return out.sort_values(cols[:1] + ["actor"]).reset_index(drop=True)[cols]
 
 
 # ---------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from .corpus import date_in_range, date_interval, date_position
 from .errors import MetadataError, ParameterError
 from .notebook import doc_labels, group_labels
 from .plots import shorten, use_style
+from .tokens import _bincount, _bool, _codes, _codes_view
 
 __all__ = [
     "frequencies",
@@ -93,51 +94,6 @@ def _frame(tokens) -> pd.DataFrame:
     return frame
 
 
-def _codes(series: pd.Series, *, wide: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and their labels (as str), using the categorical codes when present.
-
-    The token table of a large corpus has tens of millions of rows; working
-    on codes keeps every count a numpy ``bincount`` or pandas group-by.
-    ``wide=False`` returns the categorical codes as they are stored (a
-    read-only view, int8/int16/int32) instead of an int64 copy.
-    """
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = _codes_view(series)
-        return (codes.astype(np.int64) if wide else codes), series.cat.categories.astype(str).to_numpy(object)
-    codes, uniques = pd.factorize(series, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=str).astype(object)
-
-
-def _codes_view(series: pd.Series) -> np.ndarray:
-    """The codes of a categorical Series without a copy (``series.cat.codes`` copies them)."""
-    return series.array.codes
-
-
-#: rows per slice in :func:`_bincount`
-_CHUNK = 1 << 22
-
-
-def _bincount(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> np.ndarray:
-    """``np.bincount(x[mask], minlength=minlength)``, by slices of the rows.
-
-    ``np.bincount`` first copies its input to int64; over a table of tens of
-    millions of tokens that copy (and the masked one before it) costs hundreds
-    of MB. The counts are integers, so summing them slice by slice is exact.
-    """
-    out = np.zeros(minlength, dtype=np.int64)
-    for a in range(0, len(x), _CHUNK):
-        part = x[a:a + _CHUNK]
-        if mask is not None:
-            part = part[mask[a:a + _CHUNK]]
-        c = np.bincount(part, minlength=minlength)
-        if len(c) > len(out):  # pragma: no cover - codes beyond minlength, as np.bincount allows
-            c[:len(out)] += out
-            out = c
-        else:
-            out[:len(c)] += c
-    return out
-
-
 def _doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
     """Group label of each doc_id category (``by=None`` -> one group for all)."""
     if by is None:
@@ -147,13 +103,6 @@ def _doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
     # A doc_id with tokens but no metadata row cannot happen with tokenize();
     # fall back to the doc_id rather than failing on a half-built table.
     return np.where(pd.isna(out), doc_cats, out)
-
-
-def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
-    s = frame[column]
-    if s.dtype == bool:  # the token table's flags: a view, no NA scan
-        return s.to_numpy()
-    return s.to_numpy(dtype=bool, na_value=False)
 
 
 # ---------------------------------------------------------------------------

@@ -391,11 +391,7 @@ def _sweep_orphans(*folders: Path) -> None:
 
     now = time.time()
     for folder in folders:
-        for f in folder.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                if now - f.stat().st_mtime > ORPHAN_AGE:
-                    f.unlink()
-        for f in folder.glob(".figures-*.log"):
+        for f in [*folder.glob(".*.tmp"), *folder.glob(".figures-*.log")]:
             with contextlib.suppress(OSError):
                 if now - f.stat().st_mtime > ORPHAN_AGE:
                     f.unlink()

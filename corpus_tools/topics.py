@@ -492,7 +492,7 @@ def fit_lda(
 
     Latent Dirichlet allocation (Blei, Ng & Jordan 2003, JMLR 3: 993-1022),
     fitted with gensim's :class:`~gensim.models.LdaModel` (online variational
-    Bayes, Hoffman, Blei & Bach 2010) -- never ``LdaMulticore``, whose result
+    Bayes, Hoffman, Blei & Bach 2010) -- never gensim's multicore variant, whose result
     depends on worker timing. The bag-of-words is lemmas without stopwords
     or punctuation (``tokens.iter_bags(unit)``), filtered with
     ``Dictionary.filter_extremes(no_below, no_above, keep_n)``, and streamed
