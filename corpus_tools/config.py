@@ -1,8 +1,8 @@
 """Paths and defaults, in one place (Cookiecutter Data Science's ``config.py``).
 
-Every path can be redirected with an environment variable, which is how
-``corpus-tools run --out DIR`` sends another corpus's figures and caches
-elsewhere without touching the notebooks.
+Folders that a run may redirect are functions read at call time, so that
+``corpus-tools run --out DIR`` (which sets ``$CORPUS_TOOLS_FIGURES_DIR``) and
+the test suite (``$CORPUS_TOOLS_CACHE_DIR``) take effect without reimporting.
 """
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJ_ROOT = PACKAGE_DIR.parent
+#: The package's editable word lists (phrases, actors, stopwords).
 DATA_DIR = PACKAGE_DIR / "data"
-
-SEEDS_DIR = Path(os.environ.get("CORPUS_TOOLS_CORPUS", PROJ_ROOT / "seeds"))
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
+
+
+def seeds_dir() -> Path:
+    """The default corpus: ``$CORPUS_TOOLS_CORPUS`` or the project's ``seeds/``."""
+    return Path(os.environ.get("CORPUS_TOOLS_CORPUS", PROJ_ROOT / "seeds"))
 
 
 def figures_dir() -> Path:
@@ -24,15 +28,14 @@ def figures_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The token-table cache: ``$CORPUS_TOOLS_CACHE_DIR`` or ``.cache/`` (gitignored)."""
+    """The cache (token tables, topic sweeps, notebook results): ``$CORPUS_TOOLS_CACHE_DIR`` or ``.cache/``."""
     return Path(os.environ.get("CORPUS_TOOLS_CACHE_DIR", PROJ_ROOT / ".cache"))
 
-
-FIGURES_DIR = figures_dir()
-CACHE_DIR = cache_dir()
 
 #: Metadata fields every Document carries, in display order.
 METADATA_FIELDS = ("title", "author", "affiliation", "outlet", "date", "date_precision")
 #: Columns of ``corpus-tools docs --format csv``.
 DOCS_COLUMNS = ("doc_id",) + METADATA_FIELDS + ("n_paragraphs", "n_words")
 DATE_PRECISIONS = ("day", "month", "year")
+#: Rates are reported per this many tokens everywhere (keywords, compare, describe).
+PER = 1000.0
