@@ -52,11 +52,11 @@ from scipy.spatial.distance import squareform
 from scipy.stats import spearmanr
 
 from . import stats
-from .corpus import Corpus
+from .config import PER
+from .corpus import Corpus, group_labels, shorten
 from .errors import CorpusToolsError, ParameterError
-from .notebook import group_labels
-from .plots import shorten, use_style
-from .tokens import _CHUNK, _bool, _codes
+from .plots.style import use_style
+from .tokens import CHUNK_ROWS, bool_column, column_codes, token_frame
 
 __all__ = [
     "distinctive_terms",
@@ -88,7 +88,6 @@ __all__ = [
     "plot_stance",
 ]
 
-_PER = 1000.0
 #: Refuse count matrices larger than this (groups x terms): a dense matrix of
 #: 50 million cells is ~400 MB per array, and several are needed.
 _MAX_CELLS = 50_000_000
@@ -97,25 +96,6 @@ _MAX_CELLS = 50_000_000
 # ---------------------------------------------------------------------------
 # Access to the token table
 # ---------------------------------------------------------------------------
-_REQUIRED = ("doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
-             "lemma", "is_stop", "is_punct")
-
-
-def _frame(tokens, column: str | None = None) -> pd.DataFrame:
-    """The token DataFrame of a ``Tokens`` object, checked for the columns we use."""
-    frame = getattr(tokens, "frame", None)
-    if not isinstance(frame, pd.DataFrame) or not hasattr(tokens, "docs"):
-        raise ParameterError(
-            f"expected the Tokens table made by corpus_tools.tokenize(corpus), got {type(tokens).__name__}"
-        )
-    missing = [c for c in _REQUIRED if c not in frame.columns]
-    if missing:
-        raise ParameterError(f"the token table lacks columns {missing}; re-run tokenize()")
-    if column is not None and column not in frame.columns:
-        raise ParameterError(f"column={column!r} is not a token column; use 'lemma', 'norm' or 'token'")
-    return frame
-
-
 def _doc_group_map(tokens, by: str) -> pd.Series:
     """doc_id -> group label for every document of ``tokens.docs`` (MetadataError for a bad ``by``)."""
     labels = group_labels(tokens.docs, by)
@@ -125,18 +105,13 @@ def _doc_group_map(tokens, by: str) -> pd.Series:
 def _doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The doc_id code of every token row (as stored), the group code of every doc_id code, the sorted group labels."""
     frame = tokens.frame
-    doc_codes, doc_cats = _codes(frame["doc_id"], wide=False)
+    doc_codes, doc_cats = column_codes(frame["doc_id"], wide=False)
     labels = _doc_group_map(tokens, by).reindex(pd.Index(doc_cats)).to_numpy(object)
     # A doc_id with tokens but no metadata row cannot come out of tokenize();
     # fall back to the doc_id rather than failing on a hand-made table.
     labels = np.where(pd.isna(labels), doc_cats, labels)
     group_codes, group_cats = pd.factorize(labels, sort=True)
     return doc_codes, group_codes, np.asarray(group_cats, dtype=object)
-
-
-def _group_seed(seed: int, label: str) -> np.random.Generator:
-    """A generator per (seed, label): one group's draws do not depend on which other groups exist."""
-    return np.random.default_rng([int(seed), zlib.crc32(str(label).encode("utf-8"))])
 
 
 # ---------------------------------------------------------------------------
@@ -151,22 +126,22 @@ def _group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, mi
     group's remaining non-punctuation tokens (stopwords and rarer terms), so
     ``counts.sum(1) + bucket == n_group`` exactly.
     """
-    frame = _frame(tokens, column)
+    frame = token_frame(tokens, column=column)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise ParameterError(f"min_count={min_count!r}: give a whole number >= 1 (MIN_COUNT)")
     # Counted slice by slice of the rows, from the stored codes: the int64
     # copies of whole columns this needs otherwise cost GBs on a large corpus.
     doc_codes, doc_group, groups = _doc_group_codes(tokens, by)
-    term_codes, term_cats = _codes(frame[column], wide=False)
-    punct = _bool(frame, "is_punct")
-    stop = _bool(frame, "is_stop") if drop_stopwords else None
+    term_codes, term_cats = column_codes(frame[column], wide=False)
+    punct = bool_column(frame, "is_punct")
+    stop = bool_column(frame, "is_stop") if drop_stopwords else None
     G, V = len(groups), len(term_cats)
     n_rows = len(term_codes)
 
     def slices():
         """Per slice of rows: group codes of its word tokens, their term codes, which are listed."""
-        for a in range(0, n_rows, _CHUNK):
-            b = a + _CHUNK
+        for a in range(0, n_rows, CHUNK_ROWS):
+            b = a + CHUNK_ROWS
             tc = term_codes[a:b]
             words = ~punct[a:b] & (tc >= 0)
             listed = words & ~stop[a:b] if stop is not None else words
@@ -313,8 +288,8 @@ def distinctive_terms(
             "term": np.tile(terms, G),
             "count": counts.ravel().astype(np.int64),
             "count_rest": b.ravel().astype(np.int64),
-            "per_1k": (a / c * _PER).ravel(),
-            "per_1k_rest": (b / d * _PER).ravel(),
+            "per_1k": (a / c * PER).ravel(),
+            "per_1k_rest": (b / d * PER).ravel(),
             "log_odds": delta[:, :V].ravel(),
             "z": z[:, :V].ravel(),
             "g2": g2.ravel(),
@@ -607,7 +582,7 @@ def actor_sentences(
         parts = []
         for (g, a), grp in per.groupby(["group", "actor"], sort=True):
             if len(grp) > max_sentences:
-                pick = _group_seed(seed, f"{g}\x1f{a}").choice(len(grp), size=max_sentences, replace=False)
+                pick = np.random.default_rng(stats.group_seed(seed, f"{g}\x1f{a}")).choice(len(grp), size=max_sentences, replace=False)
                 grp = grp.iloc[np.sort(pick)]
             parts.append(grp)
         per = pd.concat(parts, ignore_index=True)
@@ -695,13 +670,13 @@ def actor_framing(
         raise ParameterError(f"n_boot={n_boot!r}: give a whole number of bootstrap replicates >= 1 (N_BOOT)")
     if not 0.0 < ci < 1.0:
         raise ParameterError(f"ci={ci!r}: give a coverage between 0 and 1, e.g. 0.95")
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     wanted = _actor_list(tokens, actors)
     groups = _doc_group_map(tokens, by)
     group_names = sorted(groups.unique())
 
     # Paragraph totals (the bootstrap units) and actor mentions per paragraph.
-    words = frame.loc[~_bool(frame, "is_punct"), ["doc_id", "paragraph"]]
+    words = frame.loc[~bool_column(frame, "is_punct"), ["doc_id", "paragraph"]]
     words = words.assign(doc_id=words["doc_id"].astype(str))
     para = words.groupby(["doc_id", "paragraph"], sort=True).size().rename("n_tokens").reset_index()
     mentions = tokens.actors()
@@ -729,13 +704,13 @@ def actor_framing(
         gp = para[para["group"] == g]
         counts = gp[wanted].to_numpy(np.float64)
         totals = gp["n_tokens"].to_numpy(np.float64)
-        rate_seed = int(np.random.SeedSequence([int(seed), zlib.crc32(str(g).encode("utf-8"))]).generate_state(1)[0])
+        rate_seed = int(stats.group_seed(seed, g).generate_state(1)[0])
         est, lo, hi = stats.bootstrap_rate_ci(counts, totals, n_boot=n_boot, seed=rate_seed, ci=ci)
         est, lo, hi = np.atleast_1d(est), np.atleast_1d(lo), np.atleast_1d(hi)
         n_tok = int(totals.sum())
         for j, a in enumerate(wanted):
             x = scored.loc[(scored["group"] == g) & (scored["actor"] == a), "compound"].to_numpy(np.float64)
-            mean, c_lo, c_hi = _bootstrap_mean(x, n_boot=n_boot, rng=_group_seed(seed, f"{g}\x1f{a}"), ci=ci)
+            mean, c_lo, c_hi = _bootstrap_mean(x, n_boot=n_boot, rng=np.random.default_rng(stats.group_seed(seed, f"{g}\x1f{a}")), ci=ci)
             n_s = int(mentioning.get((g, a), 0))
             rows.append(
                 {
@@ -1104,7 +1079,7 @@ def authorial_tokens(tokens, quotes: pd.DataFrame, *, kinds: Sequence[str] = ("q
     the frame (``n_group`` in :func:`distinctive_terms`) shrink to the
     authors' own words.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     need = {"doc_id", "paragraph", "start", "end", "kind"}
     if not need <= set(quotes.columns):
         raise ParameterError(f"quotes needs columns {sorted(need)} (the output of compare.quotations)")
@@ -1113,7 +1088,7 @@ def authorial_tokens(tokens, quotes: pd.DataFrame, *, kinds: Sequence[str] = ("q
         return tokens
     # Pre-select the tokens of paragraphs that hold a span, by integer key,
     # so the interval join below touches only those rows.
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    doc_codes, doc_cats = column_codes(frame["doc_id"])
     cat_index = {d: i for i, d in enumerate(doc_cats)}
     par = frame["paragraph"].to_numpy(np.int64)
     width = int(max(par.max(initial=0), spans["paragraph"].max()) + 1)
@@ -1130,24 +1105,7 @@ def authorial_tokens(tokens, quotes: pd.DataFrame, *, kinds: Sequence[str] = ("q
     kept = frame.loc[~drop].reset_index(drop=True)
     spans_id = zlib.crc32(pd.util.hash_pandas_object(spans[["doc_id", "paragraph", "start", "end"]], index=False)
                           .to_numpy().tobytes())
-    return _with_frame(tokens, kept, tag=f"authorial:{','.join(sorted(kinds))}:{spans_id:08x}")
-
-
-def _with_frame(tokens, frame: pd.DataFrame, *, tag: str):
-    """A ``Tokens`` like ``tokens`` with another token frame (sentences, docs, paragraphs shared).
-
-    The corpus hash is derived from the parent's and ``tag``, so caches keyed
-    on it never mistake the filtered table for the full one.
-    """
-    import hashlib
-
-    from .tokens import Tokens
-
-    digest = hashlib.sha256(f"{tokens.corpus_hash}\x1f{tag}".encode("utf-8")).hexdigest()
-    return Tokens(
-        frame, tokens.sentences, tokens.docs, tokens.paragraph_texts(),
-        corpus_hash=digest, options={**tokens.options, "filtered": tag}, from_cache=False,
-    )
+    return tokens.derive(kept, tag=f"authorial:{','.join(sorted(kinds))}:{spans_id:08x}")
 
 
 # ---------------------------------------------------------------------------
@@ -1294,7 +1252,7 @@ def stance(
     occurrence in document order; ``left``/``keyword``/``right`` are the
     sentence text around the term, so each line can be checked by eye.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     if isinstance(terms, str):
         terms = [terms]
     if not isinstance(terms, Mapping):
@@ -1309,12 +1267,12 @@ def stance(
     cols = ["group", "doc_id", "paragraph", "sentence", "position", "family", "term", "classification",
             "markers", "voice", "left", "keyword", "right"]
 
-    lemma_codes, lemma_cats = _codes(frame["lemma"])
+    lemma_codes, lemma_cats = column_codes(frame["lemma"])
     fam = _term_families(lemma_cats, terms)
     hits = np.flatnonzero(np.isin(lemma_codes, np.fromiter(fam.keys(), dtype=np.int64, count=len(fam))))
     if hits.size == 0:
         return pd.DataFrame(columns=cols)
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    doc_codes, doc_cats = column_codes(frame["doc_id"])
     sent = frame["sentence"].to_numpy(np.int64)
     key = doc_codes * (int(sent.max()) + 1) + sent
     rows = np.flatnonzero(np.isin(key, np.unique(key[hits])))
@@ -1323,7 +1281,7 @@ def stance(
     norms = np.where(norms == "n't", "not", norms)
     lemmas = sub["lemma"].astype(str).str.lower().to_numpy(object)
     surface = sub["token"].astype(str).to_numpy(object)
-    punct = _bool(sub, "is_punct")
+    punct = bool_column(sub, "is_punct")
     sub_key = key[rows]
     is_hit = np.isin(rows, hits)
 

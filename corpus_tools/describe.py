@@ -1,18 +1,15 @@
 """Descriptive statistics of a corpus and its tokens (notebook 00).
 
 Tables in, tables out: every function takes a :class:`~corpus_tools.corpus.Corpus`
-or :class:`~corpus_tools.tokens.Tokens` and returns a tidy DataFrame;
-``plot_*`` functions take those DataFrames and return a Figure.
+or :class:`~corpus_tools.tokens.Tokens` and returns a tidy DataFrame; the
+figures that draw them are in :mod:`corpus_tools.plots.corpus`.
 """
 from __future__ import annotations
 
-import matplotlib.figure
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .notebook import doc_labels, group_labels
-from .plots import shorten, use_style
+from .corpus import doc_labels, group_labels
 
 __all__ = [
     "token_summary",
@@ -20,10 +17,6 @@ __all__ = [
     "term_counts",
     "phrase_counts",
     "actor_counts",
-    "plot_lengths",
-    "plot_token_summary",
-    "plot_top_terms",
-    "plot_actor_rates",
 ]
 
 
@@ -162,116 +155,3 @@ def actor_counts(tokens, *, by: str | None = None) -> pd.DataFrame:
         out["n_docs"] = out["group"].map(groups.value_counts()).astype(int)
         out["label"] = out["group"]
     return out.sort_values(cols[:1] + ["actor"]).reset_index(drop=True)[cols]
-
-
-# ---------------------------------------------------------------------------
-# Figures
-# ---------------------------------------------------------------------------
-def _many(n: int) -> bool:
-    return n > 40
-
-
-def plot_lengths(docs: pd.DataFrame) -> matplotlib.figure.Figure:
-    """Words and paragraphs per document (``docs`` = ``Corpus.to_frame()``).
-
-    With more than 40 documents the bars become histograms.
-    """
-    use_style()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.6 + 0.35 * min(len(docs), 40)) if not _many(len(docs)) else (10, 3.5))
-    if _many(len(docs)):
-        for ax, col, lab in zip(axes, ("n_words", "n_paragraphs"), ("words", "paragraphs")):
-            ax.hist(docs[col], bins=40, color="C0")
-            ax.set_xlabel(f"{lab} per document")
-            ax.set_ylabel("documents")
-    else:
-        labels = doc_labels(docs).to_numpy()
-        y = np.arange(len(docs))
-        for ax, col, lab in zip(axes, ("n_words", "n_paragraphs"), ("words", "paragraphs")):
-            ax.barh(y, docs[col], color="C0")
-            ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
-            ax.invert_yaxis()
-            ax.set_xlabel(f"{lab} (body text)")
-            for yi, v in zip(y, docs[col]):
-                ax.text(v, yi, f" {v:,}", va="center", fontsize=8)
-    fig.suptitle("Document lengths")
-    fig.tight_layout()
-    return fig
-
-
-def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
-    """Tokens per document and mean segmental TTR, side by side."""
-    use_style()
-    if _many(len(summary)):
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-        axes[0].hist(summary["n_tokens"], bins=40)
-        axes[0].set_xlabel("tokens per document")
-        axes[1].hist(summary["msttr"].dropna(), bins=40)
-        axes[1].set_xlabel("mean segmental TTR (100-token segments)")
-        axes[0].set_ylabel("documents")
-    else:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 0.8 + 0.35 * len(summary)))
-        y = np.arange(len(summary))
-        axes[0].barh(y, summary["n_tokens"])
-        axes[0].set_yticks(y, summary["label"])
-        axes[0].set_xlabel("tokens (punctuation excluded)")
-        axes[1].barh(y, summary["msttr"], color="C1")
-        axes[1].set_yticks(y, [""] * len(y))
-        axes[1].set_xlim(0, 1)
-        axes[1].set_xlabel("mean segmental type/token ratio (100-token segments)")
-        for ax in axes:
-            ax.invert_yaxis()
-    fig.suptitle("Tokens and lexical variety")
-    fig.tight_layout()
-    return fig
-
-
-def plot_top_terms(counts: pd.DataFrame, *, title: str = "Most frequent lemmas") -> matplotlib.figure.Figure:
-    """Horizontal bars of ``per_1k`` from :func:`term_counts`."""
-    use_style()
-    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.25 * len(counts)))
-    y = np.arange(len(counts))
-    ax.barh(y, counts["per_1k"])
-    ax.set_yticks(y, counts["term"])
-    ax.invert_yaxis()
-    ax.set_xlabel("occurrences per 1,000 tokens (whole corpus)")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.figure.Figure:
-    """Heatmap of actor mentions per 1,000 tokens, documents (or groups) × actors.
-
-    ``rates`` is :func:`actor_counts`, per document or pooled per group (then
-    the rows are groups and the title says how many documents they pool).
-    With more than ``max_rows`` rows, those with the most tokens are shown
-    and the title says so; at most 25 actors, the most mentioned.
-    """
-    use_style()
-    table = rates.pivot_table(index="label", columns="actor", values="per_1k", fill_value=0.0)
-    table = table.loc[:, table.sum().sort_values(ascending=False).index[:25]]
-    size = rates.groupby("label")["n_tokens"].first() if "n_tokens" in rates else table.sum(axis=1)
-    n_rows = len(table)
-    if n_rows > max_rows:
-        keep = size.reindex(table.index).sort_values(ascending=False, kind="stable").index[:max_rows]
-        table = table.loc[sorted(keep)]
-    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], max(3.2, 1.2 + 0.4 * table.shape[0])))
-    im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
-    ax.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
-    ax.set_yticks(range(table.shape[0]), [shorten(str(x), 32) for x in table.index])
-    vmax = table.to_numpy().max() if table.size else 0
-    for i in range(table.shape[0]):
-        for j in range(table.shape[1]):
-            v = table.iat[i, j]
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
-                    color="white" if v > 0.6 * vmax else "black")
-    fig.colorbar(im, ax=ax, label="mentions per 1,000 tokens")
-    title = "Who is mentioned, and how often"
-    if "group" in rates:
-        n_docs = int(rates.groupby("group")["n_docs"].first().sum())
-        title += f" (documents pooled by group: {n_rows} groups, {n_docs:,} documents)"
-    if n_rows > max_rows:
-        title += f"\nthe {max_rows} of {n_rows} rows with the most tokens"
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig

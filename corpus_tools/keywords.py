@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
 import matplotlib.figure
@@ -39,11 +38,12 @@ import numpy as np
 import pandas as pd
 
 from . import stats
+from .config import PER
 from .corpus import date_in_range, date_interval, date_position
 from .errors import MetadataError, ParameterError
-from .notebook import doc_labels, group_labels
-from .plots import shorten, use_style
-from .tokens import _bincount, _bool, _codes, _codes_view
+from .corpus import doc_labels, group_labels, shorten
+from .plots.style import use_style
+from .tokens import bincount_rows, bool_column, codes_view, column_codes, token_frame
 
 __all__ = [
     "frequencies",
@@ -71,29 +71,11 @@ __all__ = [
 
 #: Label of the single group when ``by=None`` (the whole selection).
 ALL = "(all documents)"
-_PER = 1000.0
 
 
 # ---------------------------------------------------------------------------
 # Access to the token table
 # ---------------------------------------------------------------------------
-_REQUIRED = ("doc_id", "paragraph", "sentence", "position", "token", "norm", "lemma", "is_stop", "is_punct")
-
-
-def _frame(tokens) -> pd.DataFrame:
-    """The token DataFrame of a ``Tokens`` object, checked for the columns we use."""
-    frame = getattr(tokens, "frame", None)
-    if not isinstance(frame, pd.DataFrame) or not hasattr(tokens, "docs"):
-        raise ParameterError(
-            f"expected the Tokens table made by corpus_tools.tokenize(corpus), got "
-            f"{type(tokens).__name__}"
-        )
-    missing = [c for c in _REQUIRED if c not in frame.columns]
-    if missing:
-        raise ParameterError(f"the token table lacks columns {missing}; re-run tokenize()")
-    return frame
-
-
 def _doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
     """Group label of each doc_id category (``by=None`` -> one group for all)."""
     if by is None:
@@ -146,17 +128,17 @@ def frequencies(
     ParameterError
         If ``column`` is not a token column; MetadataError for an unknown ``by``.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     if column not in frame.columns:
         raise ParameterError(f"column={column!r} is not a token column; use 'lemma', 'norm' or 'token'")
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    doc_codes, doc_cats = column_codes(frame["doc_id"])
     groups = _doc_groups(tokens, doc_cats, by)
     group_codes, group_cats = pd.factorize(groups, sort=True)
     tok_group = group_codes[doc_codes]
-    keep = ~_bool(frame, "is_punct")
+    keep = ~bool_column(frame, "is_punct")
     n_tokens = np.bincount(tok_group[keep], minlength=len(group_cats))
-    listed = keep & ~_bool(frame, "is_stop") if drop_stopwords else keep
-    term_codes, term_cats = _codes(frame[column])
+    listed = keep & ~bool_column(frame, "is_stop") if drop_stopwords else keep
+    term_codes, term_cats = column_codes(frame[column])
     counts = (
         pd.DataFrame({"g": tok_group[listed], "t": term_codes[listed]})
         .groupby(["g", "t"], sort=False)
@@ -172,7 +154,7 @@ def frequencies(
             "n_tokens": n_tokens[counts["g"].to_numpy()].astype(np.int64),
         }
     )
-    out["per_1k"] = out["count"] / out["n_tokens"] * _PER
+    out["per_1k"] = out["count"] / out["n_tokens"] * PER
     return out.sort_values(["group", "count", "term"], ascending=[True, False, True], ignore_index=True)
 
 
@@ -197,14 +179,14 @@ class _Matcher:
         for col in ("lemma", "norm"):
             series = frame[col]
             if isinstance(series.dtype, pd.CategoricalDtype):
-                codes = _codes_view(series)
+                codes = codes_view(series)
                 cats = series.cat.categories.astype(str)
             else:
                 codes, uniques = pd.factorize(series)
                 cats = pd.Index(np.asarray(uniques, dtype=str))
             lower = cats.str.lower().to_numpy(object)
             # Categories actually used (a selection can leave unused ones behind).
-            used = _bincount(codes, len(cats), codes >= 0) > 0
+            used = bincount_rows(codes, len(cats), codes >= 0) > 0
             self.cols[col] = (codes, lower, used)
 
     def _lookup(self, col: str, value: str) -> np.ndarray | None:
@@ -256,13 +238,13 @@ class _Matcher:
     def _phrase(self, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Adjacent non-punctuation tokens of one paragraph matching ``parts`` in order."""
         frame = self.frame
-        rows = np.flatnonzero(~_bool(frame, "is_punct"))
+        rows = np.flatnonzero(~bool_column(frame, "is_punct"))
         k = len(parts)
         n = rows.size - k + 1
         if n <= 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty.copy()
-        doc = _codes_view(frame["doc_id"])[rows] if isinstance(frame["doc_id"].dtype, pd.CategoricalDtype) \
+        doc = codes_view(frame["doc_id"])[rows] if isinstance(frame["doc_id"].dtype, pd.CategoricalDtype) \
             else pd.factorize(frame["doc_id"])[0][rows]
         par = frame["paragraph"].to_numpy(np.int64)[rows]
         ok = np.ones(n, dtype=bool)
@@ -298,7 +280,7 @@ def match_term(tokens, term: str) -> tuple[np.ndarray, np.ndarray, str]:
 
     Raises ParameterError for an empty term.
     """
-    matcher = _Matcher(_frame(tokens))
+    matcher = _Matcher(token_frame(tokens))
     how, _, _ = matcher.resolve(term)
     first, last = matcher.rows([term])
     return first, last, (how if first.size else "none")
@@ -319,7 +301,7 @@ def check_terms(tokens, terms) -> pd.DataFrame:
     are not already listed in the same concept; one row per term, in the
     order given.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     concepts = _concept_terms(terms)
     matcher = _Matcher(frame)
     lemma_codes, lemma_lower, _ = matcher.cols["lemma"]
@@ -364,17 +346,6 @@ def _concept_terms(terms) -> dict[str, list[str]]:
 # ---------------------------------------------------------------------------
 # Trends with bootstrap intervals
 # ---------------------------------------------------------------------------
-def _group_seed(seed: int, label: str) -> int:
-    """A bootstrap seed per group derived from the user seed and the group's label.
-
-    Keyed on the label (not the group's position), a document's interval
-    does not change when other documents are added to or dropped from the
-    selection.
-    """
-    ss = np.random.SeedSequence([int(seed), zlib.crc32(str(label).encode("utf-8"))])
-    return int(ss.generate_state(1)[0])
-
-
 def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Rate of each term (or concept) per 1,000 tokens over time, with bootstrap 95% intervals.
 
@@ -427,14 +398,14 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     ParameterError
         For empty terms or an invalid ``n_boot``; MetadataError for an unknown ``by``.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     concepts = _concept_terms(terms)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ParameterError(f"n_boot={n_boot!r}: give a positive number of bootstrap replicates (N_BOOT)")
     per_doc = by in ("date", "doc_id")
     # by group: the stored doc_id codes are the unit codes (a view, no int64 copy)
-    doc_codes, doc_cats = _codes(frame["doc_id"], wide=per_doc)
-    keep = ~_bool(frame, "is_punct")
+    doc_codes, doc_cats = column_codes(frame["doc_id"], wide=per_doc)
+    keep = ~bool_column(frame, "is_punct")
 
     if per_doc:
         # Units are paragraphs: one integer key per (document, paragraph).
@@ -447,7 +418,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
         unit_codes = doc_codes
         unit_group = _doc_groups(tokens, doc_cats, by)
     n_units = len(unit_group)
-    totals = _bincount(unit_codes, n_units, keep).astype(np.float64)
+    totals = bincount_rows(unit_codes, n_units, keep).astype(np.float64)
     counts = np.zeros((n_units, len(concepts)), dtype=np.float64)
     matcher = _Matcher(frame)
     for j, lemmas in enumerate(concepts.values()):
@@ -458,7 +429,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     # doc_id) are dropped; each remaining group's units are contiguous after
     # a stable sort by group label.
     del keep
-    present = _bincount(unit_codes, n_units) > 0
+    present = bincount_rows(unit_codes, n_units) > 0
     order = np.flatnonzero(present)
     order = order[np.argsort(unit_group[order].astype(str), kind="stable")]
     labels = unit_group[order].astype(str)
@@ -473,7 +444,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
         label = labels[s]
         idx = order[s:e]
         est, low, high = stats.bootstrap_rate_ci(
-            counts[idx], totals[idx], n_boot=int(n_boot), seed=_group_seed(seed, label)
+            counts[idx], totals[idx], n_boot=int(n_boot), seed=int(stats.group_seed(seed, label).generate_state(1)[0])
         )
         date, precision, doc_id = group_dates.get(label, ("", "", ""))
         for j, (concept, lemmas) in enumerate(concepts.items()):
@@ -579,11 +550,11 @@ def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
     """
     if window < 0:
         raise ParameterError(f"window={window!r}: give a non-negative number of context tokens")
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     terms = [term] if isinstance(term, str) else list(term)
     first, last = _Matcher(frame).rows(terms)
     doc = frame["doc_id"]
-    doc_codes = _codes_view(doc) if isinstance(doc.dtype, pd.CategoricalDtype) else pd.factorize(doc)[0]
+    doc_codes = codes_view(doc) if isinstance(doc.dtype, pd.CategoricalDtype) else pd.factorize(doc)[0]
     # Rows of one document are contiguous in the token table; a context
     # window stops at the document's first and last row.
     breaks = np.flatnonzero(doc_codes[1:] != doc_codes[:-1]) + 1
@@ -647,7 +618,7 @@ def dispersion(tokens, terms) -> pd.DataFrame:
     punctuation included, as the tokenizer numbers them). Sorted by
     document, concept order and position.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     concepts = _concept_terms(terms)
     doc = frame["doc_id"].astype(str).to_numpy(object)
     pos = frame["position"].to_numpy(np.int64)
@@ -737,11 +708,11 @@ def collocations(
         raise ParameterError(f"measure={measure!r}: use 'likelihood_ratio' or 'pmi'")
     if min_freq < 1:
         raise ParameterError(f"min_freq={min_freq!r}: give a count of at least 1")
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     words = frame[column].astype(str).to_numpy(object)
-    punct = _bool(frame, "is_punct")
-    stop = _bool(frame, "is_stop")
-    doc_codes, _ = _codes(frame["doc_id"])
+    punct = bool_column(frame, "is_punct")
+    stop = bool_column(frame, "is_stop")
+    doc_codes, _ = column_codes(frame["doc_id"])
     par = frame["paragraph"].to_numpy(np.int64)
     sent = frame["sentence"].to_numpy(np.int64)
     # A new stretch starts at every document, paragraph or sentence change and
@@ -832,7 +803,7 @@ def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma") ->
     Raises ParameterError if a period holds no documents or the two
     periods share documents.
     """
-    frame = _frame(tokens)
+    frame = token_frame(tokens)
     docs = tokens.docs
     in_early = in_period(docs["date"], early)
     in_late = in_period(docs["date"], late)
@@ -845,13 +816,13 @@ def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma") ->
     if min_count < 1:
         raise ParameterError(f"min_count={min_count!r}: give a count of at least 1 (MIN_COUNT)")
     period = pd.Series(np.where(in_early, "early", np.where(in_late, "late", "")), index=docs["doc_id"].astype(str))
-    doc_codes, doc_cats = _codes(frame["doc_id"])
+    doc_codes, doc_cats = column_codes(frame["doc_id"])
     tok_period = period.reindex(pd.Index(doc_cats)).fillna("").to_numpy(object)[doc_codes]
-    keep = ~_bool(frame, "is_punct")
+    keep = ~bool_column(frame, "is_punct")
     c = float(np.sum(keep & (tok_period == "early")))
     d = float(np.sum(keep & (tok_period == "late")))
-    listed = keep & ~_bool(frame, "is_stop") & (tok_period != "")
-    term_codes, term_cats = _codes(frame[column])
+    listed = keep & ~bool_column(frame, "is_stop") & (tok_period != "")
+    term_codes, term_cats = column_codes(frame[column])
     table = (
         pd.crosstab(term_codes[listed], tok_period[listed])
         .reindex(columns=["early", "late"], fill_value=0)
@@ -867,8 +838,8 @@ def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma") ->
             "term": term_cats[table.index.to_numpy()],
             "count_early": a.astype(np.int64),
             "count_late": b.astype(np.int64),
-            "per_1k_early": a / c * _PER,
-            "per_1k_late": b / d * _PER,
+            "per_1k_early": a / c * PER,
+            "per_1k_late": b / d * PER,
             "log_ratio": stats.log_ratio(b, a, d, c),
             "g2": g2,
             "p": p,

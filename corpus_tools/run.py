@@ -38,7 +38,7 @@ import nbformat
 
 from . import __version__, config
 from .errors import CorpusToolsError, ParameterError
-from .plots import atomic_write_bytes
+from .io import atomic_write_bytes
 
 __all__ = ["RunConfig", "run_notebooks", "clean_notebook", "render_html", "load_params"]
 

@@ -215,7 +215,9 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .cache import library_versions
 from .errors import CorpusError, CorpusWarning, ParameterError
+from .io import atomic_write, read_text_file
 
 __all__ = [
     "tokenize",
@@ -236,10 +238,9 @@ __all__ = [
     "word_spans",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-PHRASES_FILE = DATA_DIR / "phrases.txt"
-ACTORS_FILE = DATA_DIR / "actors.csv"
-STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+PHRASES_FILE = config.DATA_DIR / "phrases.txt"
+ACTORS_FILE = config.DATA_DIR / "actors.csv"
+STOPWORDS_FILE = config.DATA_DIR / "stopwords.txt"
 
 #: Bumped whenever the table layout or a rule changes, so old caches are rebuilt.
 SCHEMA_VERSION = 1
@@ -332,22 +333,9 @@ _F_STOP, _F_PUNCT, _F_NEG, _F_HEDGE, _F_MAY = 1, 2, 4, 8, 16
 # ---------------------------------------------------------------------------
 # Data files
 # ---------------------------------------------------------------------------
-def _read_text_file(path: Path, what: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read the {what} file ({exc.strerror}).") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{path}: the {what} file is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8."
-        ) from None
-
-
 def load_stopwords(path: str | os.PathLike | None = None) -> frozenset[str]:
     """The stopword list in ``path`` (default ``data/stopwords.txt``): one word a line."""
-    text = _read_text_file(Path(path) if path else STOPWORDS_FILE, "stopword")
+    text = read_text_file(Path(path) if path else STOPWORDS_FILE, "stopword")
     words = set()
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
@@ -368,7 +356,7 @@ def load_phrases(path: str | os.PathLike | None = None) -> list[tuple[str, str]]
     """
     p = Path(path) if path else PHRASES_FILE
     out: list[tuple[str, str]] = []
-    for lineno, line in enumerate(_read_text_file(p, "phrase").splitlines(), 1):
+    for lineno, line in enumerate(read_text_file(p, "phrase").splitlines(), 1):
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if not line:
             continue
@@ -396,7 +384,7 @@ def load_actors(path: str | os.PathLike | None = None) -> pd.DataFrame:
     ``alias`` and ``actor`` columns or with an empty alias or actor.
     """
     p = Path(path) if path else ACTORS_FILE
-    text = _read_text_file(p, "actor")
+    text = read_text_file(p, "actor")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -1235,9 +1223,7 @@ def _code_hash() -> str:
 
 
 def _version() -> str:
-    import corpus_tools
-
-    return getattr(corpus_tools, "__version__", "0")
+    return library_versions("corpus_tools")["corpus_tools"]
 
 
 # ---------------------------------------------------------------------------
@@ -1426,14 +1412,6 @@ def _str_series(arrays) -> pd.Series:
     return pd.Series(pa.chunked_array(chunks, type=pa.large_string()), dtype="str")
 
 
-def _factorize_obj(values: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """Codes (int32) and a ``str`` Index of the distinct values, in first-appearance order."""
-    if len(values) == 0:
-        return np.zeros(0, np.int32), pd.Index([], dtype="str")
-    codes, uniq = pd.factorize(values)
-    return codes.astype(np.int32), pd.Index(uniq, dtype="str")
-
-
 def _cat(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories, ordered=False), validate=False)
 
@@ -1499,9 +1477,6 @@ class _Buffer:
 _FLAG_COLUMNS = {"is_stop": _F_STOP, "is_punct": _F_PUNCT, "is_negation": _F_NEG, "is_hedge": _F_HEDGE}
 #: flag byte -> bool, one lookup table per flag column
 _FLAG_LUTS = {k: (np.arange(256, dtype=np.uint8) & np.uint8(bit)) != 0 for k, bit in _FLAG_COLUMNS.items()}
-_FRAME_COLUMNS = ["doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
-                  "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "actor"]
-
 
 class _Assembler:
     """Concatenates block results into the final tables while blocks arrive.
@@ -1526,7 +1501,7 @@ class _Assembler:
         n_actors = len({a for _, a, _ in cfg.actors}) + 1
         code_dt = {"doc_id": _code_dtype(self.n_docs), "actor": _code_dtype(n_actors)}
         self.cols = {}
-        for key in _FRAME_COLUMNS:
+        for key in FRAME_COLUMNS:
             if key in _FLAG_COLUMNS:
                 dt = bool
             else:
@@ -1576,7 +1551,7 @@ class _Assembler:
         for key, interner in self.strings.items():
             cats[key] = interner.index()
         data = {}
-        for key in _FRAME_COLUMNS:
+        for key in FRAME_COLUMNS:
             buf = self.cols.pop(key)
             if key in cats:
                 arr = buf.finish(_code_dtype(len(cats[key])))
@@ -1608,7 +1583,7 @@ class _Assembler:
         def paragraphs() -> pd.DataFrame:
             return _paragraph_table(docs, doc_cat, tok_per_par)
 
-        return frame, sentences, paragraphs, _docs_frame(self.corpus, n_words)
+        return frame, sentences, paragraphs, self.corpus.to_frame(n_words=n_words)
 
 
 class _Lazy:
@@ -1670,24 +1645,6 @@ def _paragraph_table(docs, doc_cat: pd.Index, tok_per_par: np.ndarray) -> pd.Dat
         },
         copy=False,
     )
-
-
-def _docs_frame(corpus, n_words: np.ndarray) -> pd.DataFrame:
-    """``corpus.to_frame()``, with ``n_words`` counted during tokenization.
-
-    Same columns and dtypes as :meth:`Corpus.to_frame` (a test checks this);
-    it avoids a second pass over every paragraph with ``str.split``.
-    """
-    cols = corpus.metadata_columns()
-    rows = []
-    for d, nw in zip(corpus.documents, n_words.tolist()):
-        row = {"doc_id": d.doc_id}
-        row.update({c: d.get(c) for c in cols})
-        row["n_paragraphs"] = len(d.paragraphs)
-        row["n_words"] = nw
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["doc_id", *cols, "n_paragraphs", "n_words"])
-    return frame.astype({"n_paragraphs": "int64", "n_words": "int64"})
 
 
 # ---------------------------------------------------------------------------
@@ -1753,10 +1710,6 @@ class Tokens:
             self._sentences = self._sentences()
         return self._sentences
 
-    @sentences.setter
-    def sentences(self, value: pd.DataFrame) -> None:
-        self._sentences = value
-
     def __repr__(self) -> str:
         src = ", from cache" if self.from_cache else ""
         n_sent = len(self._sentences) if hasattr(self._sentences, "__len__") else len(self.sentences)
@@ -1784,7 +1737,7 @@ class Tokens:
     def actors(self) -> pd.DataFrame:
         """One row per actor mention: ``doc_id, paragraph, sentence, position, actor, surface``."""
         f = self.frame
-        m = _codes_view(f["actor"]) != _cat_code(f["actor"], "")
+        m = codes_view(f["actor"]) != _cat_code(f["actor"], "")
         out = f.loc[m, ["doc_id", "paragraph", "sentence", "position", "actor", "token"]]
         out = out.rename(columns={"token": "surface"}).reset_index(drop=True)
         out["actor"] = out["actor"].cat.remove_unused_categories()
@@ -1797,7 +1750,7 @@ class Tokens:
         if unit not in _UNITS:
             raise ParameterError(f"unit must be one of {list(_UNITS)}, not {unit!r}.")
         f = self.frame
-        dcode = _codes_view(f["doc_id"]).astype(np.int64)
+        dcode = codes_view(f["doc_id"]).astype(np.int64)
         n_docs = len(self.docs)
         ids = self.docs["doc_id"].astype(object).to_numpy()
         if unit == "document":
@@ -1814,7 +1767,7 @@ class Tokens:
             return units, dcode
         table = self.paragraph_texts() if unit == "paragraph" else self.sentences
         col = "paragraph" if unit == "paragraph" else "sentence"
-        tcode = _codes_view(table["doc_id"]).astype(np.int64)
+        tcode = codes_view(table["doc_id"]).astype(np.int64)
         per_doc = np.bincount(tcode, minlength=n_docs)
         offset = np.cumsum(per_doc) - per_doc
         local = f[col].to_numpy().astype(np.int64)
@@ -1866,7 +1819,7 @@ class Tokens:
             keep &= ~f["is_punct"].to_numpy()
         s = f[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            values = _codes_view(s)[keep]
+            values = codes_view(s)[keep]
             lookup = np.asarray(s.cat.categories, dtype=object)
         else:
             values = s.to_numpy()[keep]
@@ -1924,37 +1877,79 @@ class Tokens:
             mapping = np.full(len(cats) + 1, -1, dtype=np.int64)
             for i, d in enumerate(keep_ids):
                 mapping[cats.get_loc(d)] = i
-            old = _codes_view(df["doc_id"])  # no copy of the column
+            old = codes_view(df["doc_id"])  # no copy of the column
             rows = np.flatnonzero((mapping >= 0)[old])
             out = df.iloc[rows].reset_index(drop=True)
             out["doc_id"] = pd.Categorical.from_codes(mapping[old[rows]], dtype=dtype)
             return out
 
         docs = self.docs[self.docs["doc_id"].isin(keep_ids)].reset_index(drop=True)
-        h = hashlib.sha256((self.corpus_hash + "\x1f" + "\x1f".join(keep_ids)).encode()).hexdigest()
-        opts = dict(self.options)
-        opts["selected_from"] = self.corpus_hash
-        # The sentence and paragraph tables are restricted when first used if they are
-        # not built yet (building them for a few documents would cost the whole corpus' text).
+
         def lazy(src):  # a table not built yet is restricted when first used
             return (lambda: restrict(src())) if callable(src) else restrict(src)
 
-        out = Tokens(
-            restrict(self.frame),
-            lazy(self._sentences),
-            docs,
-            lazy(self._paragraphs),
+        # The sentence and paragraph tables are restricted when first used if they are
+        # not built yet (building them for a few documents would cost the whole corpus' text).
+        tag = "select:" + hashlib.sha256("\x1f".join(keep_ids).encode()).hexdigest()
+        return self.derive(restrict(self.frame), tag=tag, docs=docs, sentences=lazy(self._sentences),
+                           paragraphs=lazy(self._paragraphs))
+
+    def derive(self, frame: pd.DataFrame, *, tag: str, docs: pd.DataFrame | None = None,
+               sentences=None, paragraphs=None) -> "Tokens":
+        """A new :class:`Tokens` with another token ``frame`` (and, optionally, other tables).
+
+        Used for every table derived from a tokenized corpus: a selection of
+        documents (:meth:`select`), the authors' own words without quotations
+        (:func:`corpus_tools.compare.authorial_tokens`). The tables not given
+        are shared with this one. ``tag`` names the derivation: the new
+        ``corpus_hash`` is a hash of this table's hash and the tag, so a
+        result cached for the full table is never served for the derived one.
+        ``options["derived"]`` lists the tags, oldest first.
+        """
+        h = hashlib.sha256(f"{self.corpus_hash}\x1f{tag}".encode("utf-8")).hexdigest()
+        opts = dict(self.options)
+        opts["derived"] = [*opts.get("derived", []), tag]
+        return Tokens(
+            frame,
+            self._sentences if sentences is None else sentences,
+            self.docs if docs is None else docs,
+            self._paragraphs if paragraphs is None else paragraphs,
             corpus_hash=h,
             options=opts,
             from_cache=False,
         )
-        return out
 
 
 # ---------------------------------------------------------------------------
-# Column helpers shared by keywords and compare (counting over the token table)
+# Column helpers for the analyses (counting over the token table)
 # ---------------------------------------------------------------------------
-def _codes_view(s: pd.Series) -> np.ndarray:
+#: The columns of :attr:`Tokens.frame`, in order.
+FRAME_COLUMNS = ("doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
+                 "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "actor")
+#: The columns every analysis may rely on.
+REQUIRED_COLUMNS = ("doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
+                    "lemma", "is_stop", "is_punct")
+
+
+def token_frame(tokens, *, column: str | None = None) -> pd.DataFrame:
+    """The token DataFrame of a :class:`Tokens` object, checked for the columns analyses use.
+
+    ``column`` (a term column an analysis was asked to count) must exist too.
+    Raises :class:`ParameterError` for anything that is not a token table
+    made by :func:`tokenize` (or derived from one), naming what is missing.
+    """
+    frame = getattr(tokens, "frame", None)
+    if not isinstance(frame, pd.DataFrame) or not hasattr(tokens, "docs"):
+        raise ParameterError(
+            f"expected the Tokens table made by corpus_tools.tokenize(corpus), got {type(tokens).__name__}"
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"the token table lacks columns {missing}; re-run tokenize()")
+    if column is not None and column not in frame.columns:
+        raise ParameterError(f"column={column!r} is not a token column; use 'lemma', 'norm' or 'token'")
+    return frame
+def codes_view(s: pd.Series) -> np.ndarray:
     """The codes of a categorical Series, as a read-only view.
 
     ``s.cat.codes`` builds a new Series, and under pandas' copy-on-write a
@@ -1964,7 +1959,7 @@ def _codes_view(s: pd.Series) -> np.ndarray:
     return s.array.codes
 
 
-def _codes(series: pd.Series, *, wide: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def column_codes(series: pd.Series, *, wide: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and their labels (as str), using the categorical codes when present.
 
     The token table of a large corpus has tens of millions of rows; working
@@ -1973,17 +1968,17 @@ def _codes(series: pd.Series, *, wide: bool = True) -> tuple[np.ndarray, np.ndar
     read-only view, int8/int16/int32) instead of an int64 copy.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = _codes_view(series)
+        codes = codes_view(series)
         return (codes.astype(np.int64) if wide else codes), series.cat.categories.astype(str).to_numpy(object)
     codes, uniques = pd.factorize(series, sort=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=str).astype(object)
 
 
-#: rows per slice in :func:`_bincount`
-_CHUNK = 1 << 22
+#: Rows per slice when counting over the token table (:func:`bincount_rows`).
+CHUNK_ROWS = 1 << 22
 
 
-def _bincount(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> np.ndarray:
+def bincount_rows(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> np.ndarray:
     """``np.bincount(x[mask], minlength=minlength)``, by slices of the rows.
 
     ``np.bincount`` first copies its input to int64; over a table of tens of
@@ -1991,10 +1986,10 @@ def _bincount(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> 
     of MB. The counts are integers, so summing them slice by slice is exact.
     """
     out = np.zeros(minlength, dtype=np.int64)
-    for a in range(0, len(x), _CHUNK):
-        part = x[a:a + _CHUNK]
+    for a in range(0, len(x), CHUNK_ROWS):
+        part = x[a:a + CHUNK_ROWS]
         if mask is not None:
-            part = part[mask[a:a + _CHUNK]]
+            part = part[mask[a:a + CHUNK_ROWS]]
         c = np.bincount(part, minlength=minlength)
         if len(c) > len(out):  # pragma: no cover - codes beyond minlength, as np.bincount allows
             c[:len(out)] += out
@@ -2004,7 +1999,8 @@ def _bincount(x: np.ndarray, minlength: int, mask: np.ndarray | None = None) -> 
     return out
 
 
-def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
+def bool_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column as a numpy array (a view for the token table's flags; NA counts as False)."""
     s = frame[column]
     if s.dtype == bool:  # the token table's flags: a view, no NA scan
         return s.to_numpy()
@@ -2036,30 +2032,12 @@ def _cache_root(cache) -> Path | None:
     raise ParameterError(f"cache must be True, False or a folder path, not {cache!r}.")
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _write_table(columns: Mapping[str, object], path: Path, *, compression="lz4") -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.table(dict(columns))
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression=compression))
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression=compression), durable=False)
     return table.num_rows
 
 
@@ -2221,7 +2199,7 @@ def _write_columns(columns: Mapping[str, np.ndarray], path: Path) -> int:
             fh.write(len(md.buf).to_bytes(4, "little"))
             fh.write(b"PAR1")
 
-    _atomic_write(path, write)
+    atomic_write(path, write, durable=False)
     return n
 
 
@@ -2253,7 +2231,7 @@ def _write_columns_arrow(columns: Mapping[str, np.ndarray], path: Path) -> int:
         arrays.append(parr)
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     rows = max(n, 1)
-    _atomic_write(
+    atomic_write(
         path,
         lambda tmp: pq.write_table(
             table, tmp, compression="none", use_dictionary=False, write_statistics=False,
@@ -2421,9 +2399,9 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
     files = _cache_files(root, stem)
     rows = {}
     cols = {}
-    for key in _FRAME_COLUMNS:
+    for key in FRAME_COLUMNS:
         col = f[key]
-        cols["doc" if key == "doc_id" else key] = _codes_view(col) if key in _CATEGORICAL else col.to_numpy()
+        cols["doc" if key == "doc_id" else key] = codes_view(col) if key in _CATEGORICAL else col.to_numpy()
     rows["tokens"] = _write_columns(cols, files["tokens"])
     del cols
     kinds, values = [], []
@@ -2437,7 +2415,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
     s = tokens._sentences() if callable(tokens._sentences) else tokens._sentences
     rows["sentences"] = _write_table(
         {
-            "doc": _codes_view(s["doc_id"]).astype(np.int32),
+            "doc": codes_view(s["doc_id"]).astype(np.int32),
             **{k: s[k].to_numpy() for k in ("paragraph", "sentence", "start", "end", "n_tokens")},
             "text": s["text"].array.__arrow_array__(),
         },
@@ -2447,7 +2425,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
     p = tokens._paragraphs() if callable(tokens._paragraphs) else tokens._paragraphs
     rows["paragraphs"] = _write_table(
         {
-            "doc": _codes_view(p["doc_id"]).astype(np.int32),
+            "doc": codes_view(p["doc_id"]).astype(np.int32),
             "paragraph": p["paragraph"].to_numpy(),
             "n_tokens": p["n_tokens"].to_numpy(),
             "text": p["text"].array.__arrow_array__(),
@@ -2455,7 +2433,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
         files["paragraphs"],
     )
     del p
-    _atomic_write(files["docs"], lambda tmp: tokens.docs.to_parquet(tmp, index=False))
+    atomic_write(files["docs"], lambda tmp: tokens.docs.to_parquet(tmp, index=False), durable=False)
     rows["docs"] = len(tokens.docs)
     meta = {
         "key": stem,
@@ -2464,7 +2442,7 @@ def _cache_write(root: Path, stem: str, tokens: Tokens) -> None:
         "rows": rows,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    _atomic_write(
+    atomic_write(
         files["meta"],
         lambda tmp: Path(tmp).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8"),
     )
@@ -2560,7 +2538,7 @@ def _frame_from_cache(loaded):
     for key in _CATEGORICAL[1:]:
         cats[key] = pd.Index(values[kinds == key], dtype="str")
     data = {}
-    for key in _FRAME_COLUMNS:
+    for key in FRAME_COLUMNS:
         arr = cols["doc" if key == "doc_id" else key]
         if key in cats:
             n_cats = len(cats[key])
@@ -2724,8 +2702,8 @@ def _learn_phrases(frame: pd.DataFrame, cfg: _Config, params) -> list[tuple[str,
         kwargs.update(params)
     kwargs["delimiter"] = "\x1f"
     f = frame.loc[~frame["is_punct"].to_numpy(), ["doc_id", "sentence", "norm"]]
-    key = _codes_view(f["doc_id"]).astype(np.int64) * (1 << 31) + f["sentence"].to_numpy()
-    words = np.asarray(f["norm"].cat.categories, dtype=object)[_codes_view(f["norm"])].tolist()
+    key = codes_view(f["doc_id"]).astype(np.int64) * (1 << 31) + f["sentence"].to_numpy()
+    words = np.asarray(f["norm"].cat.categories, dtype=object)[codes_view(f["norm"])].tolist()
     cuts = (np.flatnonzero(np.diff(key)) + 1).tolist() if len(key) else []
     bounds = [0, *cuts, len(words)]
     sentences = [words[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]

@@ -54,7 +54,8 @@ from gensim.models import CoherenceModel, LdaModel, Nmf, TfidfModel
 from . import stats
 from .corpus import date_position
 from .errors import ParameterError
-from .plots import shorten, use_style
+from .corpus import shorten
+from .plots.style import use_style
 
 __all__ = [
     "TopicModel",
@@ -786,7 +787,7 @@ def _write_sweep(path: Path, frame: pd.DataFrame) -> None:
     import warnings
 
     from .errors import CorpusWarning
-    from .plots import atomic_write_bytes
+    from .io import atomic_write_bytes
 
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False)

@@ -71,8 +71,7 @@ def test_many_documents_plot_one_row_per_group():
     import pandas as pd
 
     from corpus_tools import compare
-    from corpus_tools.describe import plot_actor_rates
-    from corpus_tools.plots import plot_timeline
+    from corpus_tools.plots.corpus import plot_actor_rates, plot_timeline
 
     # 60 documents by 3 authors: the timeline has 3 rows with their counts
     docs = pd.DataFrame({

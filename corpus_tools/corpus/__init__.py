@@ -1,0 +1,41 @@
+"""Documents, corpus loading, metadata, dates, groups and the boilerplate audit.
+
+=================  ==============================================================
+``model``          :class:`Document`, :class:`Corpus` (records, tables, selection)
+``dates``          ISO dates with a precision: parse, place on an axis, select
+``boilerplate``    header and site-chrome rules, paragraph splitting (:func:`parse_text`)
+``files``          decoding text, reading CSV sidecars, walking corpus folders
+``load``           :func:`load_corpus`, :func:`load_selected` (the notebooks' selection step)
+``groups``         :func:`group_labels`, :func:`doc_labels`
+=================  ==============================================================
+
+>>> from corpus_tools.corpus import load_corpus          # doctest: +SKIP
+>>> corpus = load_corpus("seeds")                         # doctest: +SKIP
+>>> corpus.to_frame()[["doc_id", "author", "date"]]       # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from .boilerplate import parse_text
+from .dates import date_in_range, date_interval, date_position, parse_date
+from .groups import doc_labels, group_labels, shorten
+from .load import LONG_PARAGRAPH, load_corpus, load_selected, resolve_corpus_path
+from .model import Corpus, Document, Heading, Removed
+
+__all__ = [
+    "Document",
+    "Heading",
+    "Removed",
+    "Corpus",
+    "load_corpus",
+    "load_selected",
+    "resolve_corpus_path",
+    "parse_date",
+    "parse_text",
+    "date_position",
+    "date_interval",
+    "date_in_range",
+    "group_labels",
+    "doc_labels",
+    "shorten",
+    "LONG_PARAGRAPH",
+]

@@ -1,0 +1,30 @@
+"""Figures: one module per notebook, every ``plot_*`` function takes a table and returns a Figure.
+
+=============  =============================================================
+``style``      the house style, :func:`save_figure`, shared layout helpers
+``corpus``     notebook 00: lengths, timeline, token statistics, actors
+``topics``     notebook 01: k selection, topic terms, prevalence, topic map
+``keywords``   notebook 02: frequencies, trends, change, tf-idf, dispersion
+``compare``    notebook 03: distinctive terms, similarity, actors, voice, stance
+=============  =============================================================
+
+The figures sit apart from the analyses (as scikit-learn's ``Display``
+classes and quanteda's ``textplot_*`` do): an analysis returns a tidy
+DataFrame, and a figure never computes a statistic of its own, so what a
+figure shows is exactly what its CSV beside it holds.
+"""
+from __future__ import annotations
+
+from ..corpus import shorten
+from .style import PRECISION_STYLES, STYLE, SavedFigure, grid_shape, save_figure, tight_layout, use_style
+
+__all__ = [
+    "save_figure",
+    "SavedFigure",
+    "use_style",
+    "shorten",
+    "grid_shape",
+    "tight_layout",
+    "STYLE",
+    "PRECISION_STYLES",
+]
