@@ -38,7 +38,10 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.path, **load_options)
     frame = corpus.to_frame()
     if args.format == "csv":
-        sys.stdout.write(frame[list(DOCS_COLUMNS)].to_csv(index=False, lineterminator="\n"))
+        from .io import csv_bytes
+
+        # spreadsheet-safe: metadata is shared data, a cell like "=HYPERLINK(...)" must stay text
+        sys.stdout.write(csv_bytes(frame[list(DOCS_COLUMNS)]).decode("utf-8"))
     elif args.format == "json":
         records = frame.to_dict(orient="records")
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")

@@ -37,5 +37,8 @@ METADATA_FIELDS = ("title", "author", "affiliation", "outlet", "date", "date_pre
 #: Columns of ``corpus-tools docs --format csv``.
 DOCS_COLUMNS = ("doc_id",) + METADATA_FIELDS + ("n_paragraphs", "n_words")
 DATE_PRECISIONS = ("day", "month", "year")
+#: The largest corpus file (a text, a sidecar, a table) the loader reads: 2 GiB. Larger
+#: files are refused before anything is read (a device such as /dev/zero never ends).
+MAX_FILE_BYTES = 2 * 1024**3
 #: Rates are reported per this many tokens everywhere (keywords, compare, describe).
 PER = 1000.0

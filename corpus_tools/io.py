@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["atomic_write", "atomic_write_bytes", "read_text_file", "TEMP_SUFFIX"]
+__all__ = ["atomic_write", "atomic_write_bytes", "read_text_file", "spreadsheet_safe", "csv_bytes", "TEMP_SUFFIX"]
 
 #: Suffix of the temporary files :func:`atomic_write` creates.
 TEMP_SUFFIX = ".tmp"
@@ -88,3 +88,36 @@ def read_text_file(path: str | os.PathLike, what: str) -> str:
         raise CorpusError(
             f"{path}: the {what} file is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8."
         ) from None
+
+
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame):
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    OWASP's rule for CSV injection: a text cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading single quote
+    (``'=HYPERLINK(...)``), which spreadsheets show as text. Only text cells
+    change: numeric columns (negative numbers included) stay numbers. Metadata
+    comes from files researchers share, so every CSV the project writes goes
+    through this (:func:`csv_bytes`).
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        text = s.map(lambda v: ("'" + v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+        out[col] = text
+    return out
+
+
+def csv_bytes(frame) -> bytes:
+    """``frame`` as UTF-8 CSV bytes (no index, ``\\n`` line ends), made :func:`spreadsheet_safe`."""
+    return spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")

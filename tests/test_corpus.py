@@ -401,3 +401,92 @@ def test_files_without_a_sidecar_row_are_skipped_and_reported(tmp_path):
         corpus = load_corpus(tmp_path)
     assert corpus.doc_ids == ["a"]
     assert corpus.skipped.to_dict("records") == [{"source": "README.txt", "reason": "no row in the metadata sidecar"}]
+
+
+# ---------------------------------------------------------------------------
+# Every input file gets the same checks (issue: never lose a file, never mislabel)
+# ---------------------------------------------------------------------------
+def _tiny_folder(root, sidecar_text=None):
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "a.txt").write_text("The first document says something.\n", encoding="utf-8")
+    if sidecar_text is not None:
+        (root / "metadata.csv").write_text(sidecar_text, encoding="utf-8")
+    return root
+
+
+def test_sidecar_symlinked_outside_the_corpus_is_refused_without_reading_it(tmp_path):
+    root = _tiny_folder(tmp_path / "corpus")
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_text("file,password\na.txt,hunter2\n", encoding="utf-8")
+    (root / "metadata.csv").symlink_to(secret)
+    with pytest.raises(MetadataError) as err:
+        load_corpus(root)
+    assert str(err.value) == (
+        f"{root / 'metadata.csv'}: the metadata sidecar is a link to {secret}, outside the corpus folder "
+        f"{root}; it is not read. Copy the file into the corpus folder, or pass its path explicitly "
+        f"(metadata=PATH)."
+    )
+    assert "hunter2" not in str(err.value)
+    # the researcher can still say they mean it
+    assert load_corpus(root, follow_symlinks=True)["a"].meta["password"] == "hunter2"
+    assert load_corpus(root, metadata=secret)["a"].meta["password"] == "hunter2"
+
+
+def test_sidecar_symlinked_inside_the_corpus_is_read(tmp_path):
+    root = _tiny_folder(tmp_path / "corpus")
+    (root / "meta").mkdir()
+    (root / "meta" / "real.csv").write_text("file,author\na.txt,Ann\n", encoding="utf-8")
+    (root / "metadata.csv").symlink_to(root / "meta" / "real.csv")
+    assert load_corpus(root)["a"].author == "Ann"
+
+
+@pytest.mark.timeout(20)
+def test_sidecar_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    root = _tiny_folder(tmp_path / "corpus")
+    os.mkfifo(root / "metadata.csv")
+    with pytest.raises(MetadataError, match=r"metadata\.csv: not a regular file \(a FIFO, socket or device\)"):
+        load_corpus(root)
+
+
+@pytest.mark.timeout(20)
+def test_sidecar_linked_to_a_device_is_refused_before_reading(tmp_path):
+    root = _tiny_folder(tmp_path / "corpus")
+    (root / "metadata.csv").symlink_to("/dev/zero")
+    with pytest.raises(MetadataError, match="outside the corpus folder"):
+        load_corpus(root)
+    with pytest.raises(MetadataError, match=r"not a regular file \(a FIFO, socket or device\)"):
+        load_corpus(root, follow_symlinks=True)
+
+
+def test_files_over_the_size_limit_are_refused_on_both_sides_of_the_limit(tmp_path, monkeypatch):
+    from corpus_tools import config
+
+    root = _tiny_folder(tmp_path / "corpus", "file,author\na.txt,Ann\n")
+    size = (root / "a.txt").stat().st_size
+    monkeypatch.setattr(config, "MAX_FILE_BYTES", size)  # exactly at the limit: read
+    assert load_corpus(root, metadata=False)["a"].paragraphs == ("The first document says something.",)
+    monkeypatch.setattr(config, "MAX_FILE_BYTES", size - 1)  # one byte over: refused
+    with pytest.raises(CorpusError) as err:
+        load_corpus(root, metadata=False)
+    assert str(err.value).startswith(f"{root / 'a.txt'}: {size:,} bytes, more than the {size - 1:,} a corpus file may have.")
+
+
+@pytest.mark.parametrize("written", ["./a.txt", "a.txt", "sub/../a.txt", ".//a.txt"])
+def test_sidecar_paths_name_the_same_file_however_written(tmp_path, written):
+    root = _tiny_folder(tmp_path / "corpus", f"file,author\n{written},Ann\n")
+    assert load_corpus(root)["a"].author == "Ann"
+
+
+def test_docs_csv_and_figure_csvs_neutralise_formula_cells(tmp_path, capsys):
+    from corpus_tools.io import csv_bytes, spreadsheet_safe
+
+    root = _tiny_folder(tmp_path / "corpus", "file,author,outlet\na.txt,=HYPERLINK(\"http://x\"),@SUM(A1)\n")
+    assert cli_main(["docs", str(root), "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    # CSV quotes the cell (it holds quotes); a spreadsheet reads it as the text '=HYPERLINK("http://x")
+    assert out[1] == "a,,\"'=HYPERLINK(\"\"http://x\"\")\",,'@SUM(A1),,,1,5"
+    frame = pd.DataFrame({"term": ["-x", "+y", "\tz", "ok", "=1+1"], "z": [-1.5, 2.0, -0.25, 0.0, 3.0]})
+    safe = spreadsheet_safe(frame)
+    assert safe["term"].tolist() == ["'-x", "'+y", "'\tz", "ok", "'=1+1"]
+    assert safe["z"].tolist() == [-1.5, 2.0, -0.25, 0.0, 3.0]  # numbers stay numbers
+    assert csv_bytes(frame).decode().splitlines()[1] == "'-x,-1.5"

@@ -25,9 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import config
 from ..errors import CorpusError, CorpusWarning, MetadataError
 
-__all__ = ["decode_text", "normalise_text", "read_file_bytes", "read_sidecar", "read_csv_text", "iter_txt_files"]
+__all__ = [
+    "decode_text", "normalise_text", "read_file_bytes", "check_inside", "read_sidecar", "read_csv_text",
+    "iter_txt_files",
+]
 
 
 def decode_text(data: bytes, path: Path | str) -> str:
@@ -76,10 +80,21 @@ def normalise_text(text: str) -> str:
     return _normalise_newlines(text)
 
 
-def read_file_bytes(path: Path, error: type[CorpusError] = CorpusError) -> bytes:
-    """A file's bytes, or ``error`` saying why it cannot be read and what to do."""
+def read_file_bytes(path: Path, error: type[CorpusError] = CorpusError, *,
+                    max_bytes: int | None = None) -> bytes:
+    """A regular file's bytes, or ``error`` saying why it cannot be read and what to do.
+
+    The file is opened without blocking and checked on the open descriptor
+    (so a swap between the check and the read cannot fool it): a FIFO, socket
+    or device (``/dev/zero``, a named pipe that would block forever) is
+    refused, and so is a file larger than ``max_bytes`` (default
+    :data:`corpus_tools.config.MAX_FILE_BYTES`, read at call time), before
+    anything is read.
+    """
+    if max_bytes is None:
+        max_bytes = config.MAX_FILE_BYTES
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except PermissionError:
         raise error(
             f"{path}: permission denied. Make the file readable (chmod a+r) or move it out "
@@ -89,10 +104,47 @@ def read_file_bytes(path: Path, error: type[CorpusError] = CorpusError) -> bytes
         raise error(f"{path}: is a folder, not a file; point at the file itself.") from None
     except OSError as exc:
         raise error(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise error(f"{path}: is a folder, not a file; point at the file itself.")
+        if not stat.S_ISREG(st.st_mode):
+            raise error(
+                f"{path}: not a regular file (a FIFO, socket or device); expected a plain text file. "
+                f"Replace it with a regular file or move it out of the corpus folder."
+            )
+        if st.st_size > max_bytes:
+            raise error(
+                f"{path}: {st.st_size:,} bytes, more than the {max_bytes:,} a corpus file may have. "
+                f"Split it into several files (or rows), or raise corpus_tools.config.MAX_FILE_BYTES."
+            )
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise error(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > max_bytes:  # the file grew while it was read
+        raise error(f"{path}: more than {max_bytes:,} bytes; split it into several files.")
+    return data
 
+
+def check_inside(path: Path, root: Path, what: str, *, error: type[CorpusError] = MetadataError) -> None:
+    """Refuse ``path`` when it is a symlink (or under one) that leads outside ``root``.
+
+    The sidecar found beside the texts belongs to the corpus: a link to a
+    file elsewhere (a ``password`` column, ``/etc/shadow``) would put that
+    file's contents into the shared reports. An explicit path the user
+    passes (``metadata=PATH``) is not checked: it is what they asked for.
+    """
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise error(
+            f"{path}: the {what} is a link to {target}, outside the corpus folder {root}; it is not read. "
+            f"Copy the file into the corpus folder, or pass its path explicitly (metadata=PATH)."
+        )
 
 
 def read_sidecar(path: Path) -> pd.DataFrame:
+    """A metadata sidecar as a DataFrame of strings (see :func:`read_csv_text`); MetadataError if unreadable."""
     text = decode_text(read_file_bytes(path, MetadataError), path)
     return read_csv_text(
         text, path, sep=",", error=MetadataError,

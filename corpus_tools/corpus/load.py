@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import warnings
 from collections.abc import Mapping
@@ -45,7 +46,8 @@ from ..config import DATE_PRECISIONS, METADATA_FIELDS
 from ..errors import CorpusError, CorpusWarning, MetadataError
 from .boilerplate import parse_text
 from .dates import parse_date
-from .files import decode_text, iter_txt_files, normalise_text, read_csv_text, read_file_bytes, read_sidecar
+from .files import (check_inside, decode_text, iter_txt_files, normalise_text, read_csv_text, read_file_bytes,
+                    read_sidecar)
 from .model import Corpus, Document
 
 __all__ = ["load_corpus", "load_selected", "resolve_corpus_path", "LONG_PARAGRAPH"]
@@ -267,7 +269,10 @@ def _load_folder(
     sidecar: Path | None = None
     if metadata is True:
         candidate = root / "metadata.csv"
-        sidecar = candidate if candidate.exists() else None
+        if candidate.is_symlink() or candidate.exists():
+            if not follow_symlinks:
+                check_inside(candidate, root, "metadata sidecar")
+            sidecar = candidate
     elif metadata:
         sidecar = Path(metadata)
         if not sidecar.exists():
@@ -292,7 +297,8 @@ def _load_folder(
             lineno = n + 2  # header is line 1
             key = str(row[link]).strip()
             if link == "file":
-                key_posix = key.replace("\\", "/")
+                # "./a.txt", "sub//a.txt" and "sub/../a.txt" name the same file as "a.txt"
+                key_posix = posixpath.normpath(key.replace("\\", "/"))
                 doc = by_rel.get(key_posix)
                 if doc is None and not key_posix.lower().endswith(".txt"):
                     doc = by_rel.get(key_posix + ".txt")

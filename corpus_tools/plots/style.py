@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import config
-from ..io import atomic_write_bytes
+from ..io import atomic_write_bytes, csv_bytes
 
 __all__ = ["STYLE", "PRECISION_STYLES", "use_style", "save_figure", "SavedFigure", "grid_shape", "tight_layout"]
 
@@ -100,6 +100,9 @@ def save_figure(
     :func:`corpus_tools.config.figures_dir` (``figures/``, or
     ``$CORPUS_TOOLS_FIGURES_DIR`` when ``corpus-tools run --out`` redirects it).
 
+    The CSV is :func:`corpus_tools.io.spreadsheet_safe`: a text cell that a
+    spreadsheet would run as a formula gets a leading single quote.
+
     Volatile metadata is stripped: no Software/Date/Creator entries in PNG or
     SVG, and SVG ids are salted with a fixed string, so the same figure gives
     the same bytes on every run. Files are written atomically and left
@@ -131,7 +134,7 @@ def save_figure(
             if fmt == "png":
                 png = buf.getvalue()
     if data is not None:
-        csv = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        csv = csv_bytes(data)
         target = out / f"{name}.csv"
         atomic_write_bytes(target, csv)
         paths["csv"] = target
