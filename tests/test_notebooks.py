@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from corpus_tools.run import discover_notebooks, run_notebooks
+from corpus_tools.report import discover_notebooks, run_notebooks
 
 from .browser import check_page, chromium_required, find_chromium
 

@@ -10,14 +10,14 @@ import pytest
 
 from corpus_tools.errors import ParameterError
 from corpus_tools.plots import save_figure
-from corpus_tools.run import (
+from corpus_tools.report import (
     clean_notebook,
     discover_notebooks,
     load_params,
     notebook_parameters,
     render_html,
-    write_manifest,
 )
+from corpus_tools.report.run import ORPHAN_AGE, sweep_orphans, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,15 +47,14 @@ def test_load_params_refuses_object_tags_and_unknown_keys(tmp_path):
 
 
 def test_notebook_parameters_reads_the_tagged_cell():
-    nb = nbformat.read(ROOT / "notebooks" / "00-corpus.ipynb", as_version=4)
-    params = notebook_parameters(nb)
+    params = notebook_parameters(ROOT / "notebooks" / "00-corpus.ipynb")
     assert list(params)[:6] == ["CORPUS", "LOAD_OPTIONS", "SELECT_WHERE", "DATE_FROM", "DATE_TO", "N_JOBS"]
     assert params["CORPUS"] == "None"
 
 
 def test_every_notebook_has_the_shared_selection_parameters():
     for path in discover_notebooks(ROOT / "notebooks"):
-        params = notebook_parameters(nbformat.read(path, as_version=4))
+        params = notebook_parameters(path)
         for name in ("CORPUS", "LOAD_OPTIONS", "SELECT_WHERE", "DATE_FROM", "DATE_TO"):
             assert name in params, f"{path.name} lacks {name}"
 
@@ -153,8 +152,6 @@ def test_sweep_orphans_removes_old_temporary_files_only(tmp_path):
     import os
     import time
 
-    from corpus_tools.run import ORPHAN_AGE, _sweep_orphans
-
     old_tmp = tmp_path / ".01-topics.png.abc123.tmp"
     young_tmp = tmp_path / ".01-topics.svg.def456.tmp"
     old_log = tmp_path / ".figures-01.log"
@@ -164,5 +161,5 @@ def test_sweep_orphans_removes_old_temporary_files_only(tmp_path):
     past = time.time() - ORPHAN_AGE - 5
     for f in (old_tmp, old_log, keep):
         os.utime(f, (past, past))
-    _sweep_orphans(tmp_path)
+    sweep_orphans(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".01-topics.svg.def456.tmp", "01-topics.png"]
