@@ -25,7 +25,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus_tools.run import discover_notebooks, run_notebooks  # noqa: E402
+from corpus_tools.report import discover_notebooks, run_notebooks  # noqa: E402
 
 
 def import_only_copy(src: Path, dst: Path) -> None:

@@ -3,7 +3,7 @@
 ``corpus-tools docs PATH [--format table|csv|json]``
     print the document table of a corpus.
 ``corpus-tools run [--corpus PATH] [--params FILE.yaml] [--out DIR] [--only NN] [--no-code]``
-    execute the numbered notebooks and render the reports (see :mod:`corpus_tools.run`).
+    execute the numbered notebooks and render the reports (see :mod:`corpus_tools.report`).
 
 Errors from the corpus (bad files, bad metadata) are printed as one line
 naming the file and what to do, with exit status 2, never as a traceback.
@@ -60,7 +60,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .run import run_notebooks
+    from .report import run_notebooks
 
     return run_notebooks(
         corpus=args.corpus,

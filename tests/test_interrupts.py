@@ -48,7 +48,7 @@ import pandas as pd
 import pytest
 
 from corpus_tools import CorpusWarning, load_corpus, tokenize
-from corpus_tools.run import run_notebooks
+from corpus_tools.report import run_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -10,9 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from corpus_tools.run import discover_notebooks, run_notebooks
+from corpus_tools.report import discover_notebooks, run_notebooks
 
 from .browser import check_page, chromium_required, find_chromium
+from .test_run import PageLoads
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = discover_notebooks(ROOT / "notebooks")
@@ -89,6 +90,13 @@ def test_reports_exist_with_provenance_and_are_offline(runs):
             assert needle in html
         assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=[\"']https?://", html)
         assert "<img" in html and 'src="data:image/png;base64,' in html
+        # read as a browser would: no remote src/href/@import/url(), no script at all
+        loads = PageLoads(html)
+        assert loads.remote == [], f"{page.name} loads {loads.remote[:5]}"
+        assert loads.scripts == [], f"{page.name} runs {loads.scripts[:3]}"
+        assert loads.images and all(src.startswith("data:image/png;base64,") for src in loads.images)
+        title = nbformat.read(nb_path, as_version=4).cells[0].source.splitlines()[0].removeprefix("# ")
+        assert loads.title == title, (loads.title, title)
 
 
 def test_reports_render_in_a_real_browser(runs):
