@@ -1,4 +1,4 @@
-"""Tests for corpus_tools.compare: hand-worked statistics, the seed quotations, actor counts, stance."""
+"""Tests for corpus_tools.compare: counts, hand-worked statistics, the seed quotations, actor counts, stance."""
 from __future__ import annotations
 
 import math
@@ -44,6 +44,24 @@ def fruit():
     # B: banana x2, cherry x1 (n_B = 3 words)
     corpus = _corpus(("a", "A", "Apple apple apple banana."), ("b", "B", "Banana banana cherry."))
     return tokenize(corpus, cache=False)
+
+
+# ---------------------------------------------------------------------------
+# counts: the group x term table the comparisons share
+# ---------------------------------------------------------------------------
+def test_group_term_counts_by_hand(fruit):
+    # A: apple 3, banana 1 (4 words); B: banana 2, cherry 1 (3 words); no stopwords
+    t = compare.group_term_counts(fruit, by="author", column="lemma", drop_stopwords=True, min_count=1)
+    assert list(t.groups) == ["A", "B"] and list(t.n_group) == [4, 3]
+    table = pd.DataFrame(t.counts, index=t.groups, columns=t.terms)
+    assert table.loc["A", ["apple", "banana", "cherry"]].tolist() == [3, 1, 0]
+    assert table.loc["B", ["apple", "banana", "cherry"]].tolist() == [0, 2, 1]
+    assert list(t.bucket) == [0, 0]
+    # min_count=2 drops cherry (1 in all); its token goes to B's bucket, B still has 3 words
+    t2 = compare.group_term_counts(fruit, by="author", column="lemma", drop_stopwords=True, min_count=2)
+    assert sorted(t2.terms) == ["apple", "banana"] and list(t2.bucket) == [0, 1]
+    np.testing.assert_array_equal(t2.counts.sum(axis=1) + t2.bucket, t2.n_group)
+    assert compare.doc_groups(fruit, "author").to_dict() == {"a": "A", "b": "B"}
 
 
 # ---------------------------------------------------------------------------
@@ -201,6 +219,16 @@ def test_reported_speech_and_first_person():
     assert q.iloc[0]["speaker"] == "Lavrov" and q.iloc[0]["quote"] == "the treaty was dead"
 
 
+def test_token_spans_by_hand():
+    spans = pd.DataFrame({"doc_id": ["a", "a", "b"], "paragraph": [0, 0, 1], "start": [5, 20, 0], "end": [15, 30, 9]})
+    doc = np.array(["a", "a", "a", "a", "b", "b"], dtype=object)
+    par = np.array([0, 0, 0, 1, 1, 0])
+    start = np.array([5, 12, 20, 5, 3, 3])
+    end = np.array([9, 16, 25, 9, 8, 8])
+    # inside span 0; crosses its end; inside span 1; other paragraph; inside span 2; other paragraph
+    np.testing.assert_array_equal(compare.token_spans(doc, par, start, end, spans), [0, -1, 1, -1, 2, -1])
+
+
 def test_quoted_share_counts_words(seeds, seed_quotes):
     share = compare.quoted_share(seeds, seed_quotes).set_index("doc_id")
     # Doc 004 quotes one 7-word phrase: “all-round strategic coordination in a new era,”
@@ -323,7 +351,9 @@ def test_fightin_words_labels_do_not_overlap(seed_tokens):
 
     import matplotlib.pyplot as plt
 
-    fig = compare.plot_fightin_words(compare.distinctive_terms(seed_tokens), top_n=10)
+    from corpus_tools.plots.compare import plot_fightin_words
+
+    fig = plot_fightin_words(compare.distinctive_terms(seed_tokens), top_n=10)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     n_labels = 0
