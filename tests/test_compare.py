@@ -219,6 +219,28 @@ def test_reported_speech_and_first_person():
     assert q.iloc[0]["speaker"] == "Lavrov" and q.iloc[0]["quote"] == "the treaty was dead"
 
 
+def test_quotations_use_the_token_tables_sentences():
+    # "Model T." ends a sentence before "He" (tokens.split_sentences); the speaker is then
+    # the pronoun, which gives an empty speaker -- not "Model T. He".
+    text = ("Henry Ford spoke of selling the Model T. He said “Any customer can have a car painted "
+            "any colour that he wants so long as it is black”.")
+    q = compare.quotations(_corpus(("x", "X", text)))
+    assert list(q["kind"]) == ["quote"] and q["speaker"].iat[0] == ""
+    # reported speech ends where the sentence ends, at "etc." before "If"
+    q = compare.quotations(_corpus(("y", "Y", "The agency stated that fallout would spread, disease, etc. "
+                                               "If that were the result, we can imagine the rest.")))
+    assert list(q["kind"]) == ["reported"] and q["quote"].iat[0] == "fallout would spread, disease, etc"
+
+
+@pytest.mark.xfail(strict=True, reason="tokens.split_sentences ends a sentence inside a document "
+                   "symbol ('Corr.1', 'A/74/PV.4'), so the speaker before it is lost (UNGDC CSK_09_1954)")
+def test_quotation_speaker_across_a_document_symbol():
+    text = ("Prime Minister Nehru of India, in a statement on 2 April 1954 [DC/44 and Corr.1], said: "
+            "“The open ocean appears no longer open to those who sail on it.”")
+    q = compare.quotations(_corpus(("x", "X", text)))
+    assert q["speaker"].tolist() == ["Prime Minister Nehru of India"]
+
+
 def test_token_spans_by_hand():
     spans = pd.DataFrame({"doc_id": ["a", "a", "b"], "paragraph": [0, 0, 1], "start": [5, 20, 0], "end": [15, 30, 9]})
     doc = np.array(["a", "a", "a", "a", "b", "b"], dtype=object)

@@ -3,7 +3,8 @@
 :func:`quotations` finds the spans by surface patterns, paragraph by
 paragraph, with the speaker where the same sentence names one;
 :func:`quoted_share` measures how much of each document they cover and
-:func:`authorial_tokens` drops them from the token table.
+:func:`authorial_tokens` drops them from the token table. Sentences are those
+of :func:`corpus_tools.tokens.split_sentences`, the same as the token table's.
 The figure is :func:`corpus_tools.plots.compare.plot_quoted_share`.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import ParameterError
-from ..tokens import column_codes, token_frame
+from ..tokens import column_codes, split_sentences, token_frame
 
 __all__ = [
     "quotations",
@@ -90,36 +91,10 @@ _SPEAKER_STOP = frozenset(
 )
 #: First-person subjects: "We stated that …" is the author's own voice.
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us"})
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st no nos vs etc jr sr prof gen col lt gov sen rep sept oct nov dec jan feb "
-    "mar apr jun jul aug art para fig cf approx".split()
-)
 #: Quoted spans of at most this many words with no speaker are "mentions":
 #: scare quotes, slogans and titles ("one China policy", "partnership").
 MENTION_MAX_WORDS = 3
 QUOTATION_COLUMNS = ["doc_id", "paragraph", "start", "end", "quote", "speaker", "kind", "n_words"]
-
-
-def _sentence_bounds(text: str) -> list[int]:
-    """Offsets just after each sentence end in ``text`` (the last is ``len(text)``).
-
-    A period ends a sentence unless it closes an abbreviation (``U.S.``,
-    ``Mr.``, a single letter) or the next word starts in lower case.
-    """
-    ends = []
-    for m in re.finditer(r"[.!?…]+[”\"’)\]]*(?=\s|$)", text):
-        if m.group().startswith("."):
-            prev = re.search(r"(\S+)$", text[: m.start()])
-            word = prev.group(1).lower().lstrip("(“\"‘") if prev else ""
-            if word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
-                continue
-        nxt = re.match(r"\s*(\S)", text[m.end():])
-        if nxt and nxt.group(1).islower():
-            continue
-        ends.append(m.end())
-    if not ends or ends[-1] != len(text):
-        ends.append(len(text))
-    return ends
 
 
 def _clean_speaker(raw: str) -> str:
@@ -158,12 +133,6 @@ def _is_first_person(raw: str) -> bool:
 
 def _paragraph_quotations(text: str) -> list[dict]:
     """Direct quotations and reported speech in one paragraph (see :func:`quotations`)."""
-    bounds = _sentence_bounds(text)
-
-    def sentence_start(pos: int) -> int:
-        i = bisect.bisect_right(bounds, pos)
-        return bounds[i - 1] if i > 0 else 0
-
     spans: list[tuple[int, int]] = []  # inner spans of quotation marks
     for rx in (_CURLY, _STRAIGHT):
         for m in rx.finditer(text):
@@ -172,6 +141,17 @@ def _paragraph_quotations(text: str) -> list[dict]:
                 continue  # a straight pair inside or across a curly pair
             spans.append((s, e))
     spans.sort()
+    reported = list(_REPORTED.finditer(text))
+    if not spans and not reported:
+        return []  # most paragraphs: no need to split them into sentences
+    # The token table's sentences (tokens.split_sentences), so that a quotation's
+    # sentence is the one stance() and actor_sentences() see.
+    sentences = split_sentences(text) or [(0, len(text))]
+    starts = [a for a, _ in sentences]
+
+    def sentence_of(pos: int) -> int:
+        """Index of the sentence that holds (or last started before) offset ``pos``."""
+        return max(bisect.bisect_right(starts, pos) - 1, 0)
 
     rows: list[dict] = []
     prev_end, prev_speaker, prev_sentence = -1, "", -1
@@ -184,8 +164,8 @@ def _paragraph_quotations(text: str) -> list[dict]:
         s, e = s + lead, s + lead + len(trimmed)
         if not trimmed:
             continue
-        sent = sentence_start(s - 1)
-        window_start = max(sent, prev_end + 1)
+        sent = sentence_of(s - 1)  # the sentence of the opening mark
+        window_start = max(starts[sent], prev_end + 1)
         before = text[window_start: max(window_start, s - 1)]
         after_end = e + (len(inner) - len(trimmed)) + 1  # past the closing mark
         after = text[after_end: after_end + 80]
@@ -212,14 +192,12 @@ def _paragraph_quotations(text: str) -> list[dict]:
         rows.append(dict(start=s, end=e, quote=trimmed, speaker=cleaned, kind=kind, n_words=n_words))
         prev_end, prev_speaker, prev_sentence = after_end, cleaned, sent
 
-    for m in _REPORTED.finditer(text):
+    for m in reported:
         raw = m.group("speaker")
         if _is_first_person(raw):
             continue
         s = m.end()
-        i = bisect.bisect_right(bounds, s)
-        sentence_end = bounds[i] if i < len(bounds) else len(text)
-        content = text[s:sentence_end]
+        content = text[s:sentences[sentence_of(s)][1]]
         e = s + len(content.rstrip().rstrip(".!?…”\"’) "))
         if e <= s:
             continue
@@ -246,7 +224,8 @@ def quotations(corpus: Corpus) -> pd.DataFrame:
       with no speaker -- scare quotes, slogans, titles (“one China policy”),
       kept apart because they are the author's own voice naming a phrase;
     * ``reported``: "X said/claimed/stated/argued/noted/… that …", from after
-      *that* to the end of the sentence. Reported speech whose frame overlaps
+      *that* to the end of the sentence (sentences are those of the token
+      table, :func:`corpus_tools.tokens.split_sentences`). Reported speech whose frame overlaps
       a direct quotation is not repeated (the quotation carries the speaker),
       and first-person frames ("We stated that") are the author's own voice
       and are skipped.
