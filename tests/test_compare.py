@@ -323,6 +323,16 @@ def test_actor_sentences_sample_and_examples(seed_tokens):
         compare.actor_sentences(seed_tokens, actors=["Atlantis"])
 
 
+def test_actor_framing_lists_the_actor_files_actors_in_order(tmp_path):
+    path = tmp_path / "actors.csv"
+    path.write_text("alias,actor\nMoscow,Russia\nBeijing,China\nParis,France\n", encoding="utf-8")
+    tok = tokenize(_corpus(("x", "X", "Beijing and Moscow met. Moscow spoke.")), actors=path, cache=False)
+    fr = compare.actor_framing(tok, n_boot=10)
+    # every actor of the file (France is never mentioned), in file order
+    assert fr["actor"].tolist() == ["Russia", "China", "France"]
+    assert fr["mentions"].tolist() == [2, 1, 0]
+
+
 # ---------------------------------------------------------------------------
 # stance
 # ---------------------------------------------------------------------------

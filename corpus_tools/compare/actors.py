@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import stats
 from ..errors import CorpusToolsError, ParameterError
-from ..tokens import bool_column, token_frame
+from ..tokens import actor_names, bool_column, token_frame
 from .counts import doc_groups
 
 __all__ = ["sentence_sentiment", "actor_sentences", "actor_framing", "actor_examples", "FRAMING_COLUMNS"]
@@ -54,15 +54,15 @@ def sentence_sentiment(texts: Sequence[str]) -> np.ndarray:
     return np.fromiter((_compound(str(t)) for t in texts), dtype=np.float64, count=len(texts))
 
 
-def _alias_actors(tokens) -> list[str]:
+def _known_actors(tokens) -> list[str]:
     """Every actor of the alias table ``tokens`` was made with, in the table's order.
 
-    The default table (``data/actors.csv``) or a table file is read again;
-    for a table passed in memory, the actors found in the token table are
-    all we know (in order of first appearance).
+    The table is named by ``tokens.options["actors"]``: the default file or a
+    CSV path is read again with :func:`corpus_tools.tokens.actor_names`; then
+    come any actors found in the token table but not listed (in category
+    order). For a table passed in memory (``"custom"``) or none, the actors
+    found in the token table are all we know.
     """
-    from ..tokens import load_actors
-
     cats = tokens.frame["actor"]
     found = [str(a) for a in (cats.cat.categories if isinstance(cats.dtype, pd.CategoricalDtype) else cats.unique())]
     found = [a for a in found if a and a != "nan"]
@@ -70,16 +70,15 @@ def _alias_actors(tokens) -> list[str]:
     if source in ("custom", "none"):
         return found
     try:
-        table = load_actors(None if source == "default" else source)
+        names = actor_names(None if source == "default" else source)
     except (CorpusToolsError, OSError):  # the file moved since tokenizing: use what was found
         return found
-    names = list(dict.fromkeys(table["actor"].astype(str)))
     return names + [a for a in found if a not in names]
 
 
 def _actor_list(tokens, actors: Sequence[str] | None) -> list[str]:
     """The actors asked for (None = all known), checked against the alias table (ParameterError)."""
-    known = _alias_actors(tokens)
+    known = _known_actors(tokens)
     if actors is None:
         return known
     if isinstance(actors, str):
@@ -304,7 +303,7 @@ def actor_examples(
     pos = s.sort_values("compound", ascending=False, kind="mergesort").groupby(["group", "actor"], sort=True).head(1)
     neg = s.sort_values("compound", ascending=True, kind="mergesort").groupby(["group", "actor"], sort=True).head(1)
     out = pd.concat([pos.assign(which="most positive"), neg.assign(which="most negative")], ignore_index=True)
-    order = _alias_actors(tokens) if tokens is not None else []
+    order = _known_actors(tokens) if tokens is not None else []
     order += [a for a in dict.fromkeys(sentences["actor"]) if a not in order]
     actor_rank = {a: i for i, a in enumerate(order)}
     out = out.assign(_a=out["actor"].map(actor_rank), _w=(out["which"] == "most negative").astype(int))
