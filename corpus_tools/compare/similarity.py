@@ -86,9 +86,11 @@ def similarity(
 def topic_similarity(doc_topics: pd.DataFrame, groups: pd.Series, *, method: str = "jsd") -> pd.DataFrame:
     """Group x group similarity of the groups' mean topic mixtures.
 
-    ``doc_topics`` is the long table that notebook 01 saves as
-    ``figures/01-doc-topic-heatmap.csv`` (columns ``doc_id, topic, weight``);
-    ``groups`` maps doc_id -> group (:func:`corpus_tools.notebook.group_labels`).
+    ``doc_topics`` is the long table of document-topic weights (columns
+    ``doc_id, topic, weight``) that notebook 01 hands over through the cache
+    (``load_result(tokens, "01-doc-topics")``, see
+    :func:`corpus_tools.notebook.load_result`); ``groups`` maps doc_id -> group
+    (:func:`corpus_tools.notebook.group_labels`).
     Each document's weights are normalised to sum to 1, averaged within the
     group, and compared with the Jensen-Shannon divergence in bits
     (``method="jsd"``, Lin 1991) or cosine similarity (``"cosine"``).
