@@ -70,7 +70,7 @@ def test_actor_counts_pooled_by_group():
 def test_many_documents_plot_one_row_per_group():
     import pandas as pd
 
-    from corpus_tools import compare
+    from corpus_tools.plots.compare import plot_quoted_share
     from corpus_tools.plots.corpus import plot_actor_rates, plot_timeline
 
     # 60 documents by 3 authors: the timeline has 3 rows with their counts
@@ -94,7 +94,7 @@ def test_many_documents_plot_one_row_per_group():
         "reported_words": [0] * 60, "mention_words": [0] * 60,
     })
     groups = docs.set_index("doc_id")["author"]
-    fig = compare.plot_quoted_share(share, groups=groups, max_rows=40)
+    fig = plot_quoted_share(share, groups=groups, max_rows=40)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["CHN", "RUS", "USA"]
     assert [round(p.get_width(), 6) for p in ax.patches[:3]] == [10.0, 10.0, 10.0]  # 200/2000 words = 10%

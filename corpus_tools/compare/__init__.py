@@ -1,0 +1,89 @@
+"""Comparing perspectives: who says what, and how differently (notebook 03).
+
+Every analysis takes the :class:`corpus_tools.tokens.Tokens` table made by
+:func:`corpus_tools.tokenize` (or, for quotations, the
+:class:`~corpus_tools.corpus.Corpus`) and returns a tidy DataFrame; the
+figures that draw those DataFrames are in :mod:`corpus_tools.plots.compare`.
+One module per analysis:
+
+================  ===========================================================
+``counts``        group x term counts shared by the comparisons
+                  (:func:`group_term_counts`, :func:`doc_groups`)
+``distinctive``   :func:`distinctive_terms`: each group against the rest --
+                  Monroe, Colaresi & Quinn (2008) log-odds with an informative
+                  Dirichlet prior, Dunning (1993) / Rayson & Garside (2000) G²,
+                  Benjamini & Hochberg (1995) adjusted p, Hardie (2014) Log Ratio
+``similarity``    :func:`similarity`, :func:`topic_similarity`,
+                  :func:`cluster_order`, :func:`matrix_agreement`: group-by-group
+                  tf-idf cosine and Jensen-Shannon divergence, the same for
+                  topic mixtures, hierarchical-clustering order, a Mantel test
+``actors``        :func:`actor_sentences`, :func:`actor_framing`,
+                  :func:`actor_examples`, :func:`sentence_sentiment`: how often
+                  each actor of the tokenizer's alias table is mentioned, and
+                  the VADER sentiment (Hutto & Gilbert 2014) of those sentences
+``voice``         :func:`quotations`, :func:`quoted_share`,
+                  :func:`authorial_tokens`: direct quotation and reported
+                  speech, who is quoted, how much of each document is quoted,
+                  and the token table without quoted spans
+``stance``        :func:`stance`, :func:`stance_summary`, :func:`format_stance`:
+                  sentences with alliance / partnership terms, classified by
+                  the negation and hedge markers in scope (a NegEx-style rule,
+                  Chapman et al. 2001)
+================  ===========================================================
+
+Every public name is importable from here (``compare.distinctive_terms``).
+Denominators follow :mod:`corpus_tools.keywords`: rates are per 1,000
+non-punctuation tokens of the group, stopwords included, and a multiword
+term merged by the tokenizer counts as one token.
+
+>>> from corpus_tools import compare, tokenize                 # doctest: +SKIP
+>>> from corpus_tools.notebook import load_selected            # doctest: +SKIP
+>>> tokens = tokenize(load_selected(None))                      # doctest: +SKIP
+>>> compare.distinctive_terms(tokens, by="author").head()       # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from .actors import FRAMING_COLUMNS, actor_examples, actor_framing, actor_sentences, sentence_sentiment
+from .counts import GroupTermCounts, doc_group_codes, doc_groups, group_term_counts
+from .distinctive import distinctive_terms
+from .similarity import cluster_order, matrix_agreement, similarity, topic_similarity
+from .stance import STANCE_CLASSES, STANCE_MARKERS, STANCE_TERMS, format_stance, stance, stance_summary
+from .voice import (
+    MENTION_MAX_WORDS,
+    QUOTATION_COLUMNS,
+    SPEECH_VERBS,
+    authorial_tokens,
+    quotations,
+    quoted_share,
+    token_spans,
+)
+
+__all__ = [
+    "distinctive_terms",
+    "similarity",
+    "topic_similarity",
+    "cluster_order",
+    "matrix_agreement",
+    "actor_sentences",
+    "actor_framing",
+    "actor_examples",
+    "sentence_sentiment",
+    "quotations",
+    "quoted_share",
+    "authorial_tokens",
+    "token_spans",
+    "stance",
+    "stance_summary",
+    "format_stance",
+    "group_term_counts",
+    "GroupTermCounts",
+    "doc_groups",
+    "doc_group_codes",
+    "STANCE_TERMS",
+    "STANCE_MARKERS",
+    "STANCE_CLASSES",
+    "SPEECH_VERBS",
+    "QUOTATION_COLUMNS",
+    "MENTION_MAX_WORDS",
+    "FRAMING_COLUMNS",
+]

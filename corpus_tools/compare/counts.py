@@ -1,0 +1,140 @@
+"""Group x term counts from the token table, shared by the group comparisons.
+
+:func:`distinctive_terms <corpus_tools.compare.distinctive.distinctive_terms>`
+and :func:`similarity <corpus_tools.compare.similarity.similarity>` both need
+the same table: how often each group uses each term, and how many word
+tokens each group has in all. It is counted here once, from the token
+table's stored category codes, slice by slice of rows, so that even the UN
+General Debate corpus (tens of millions of tokens) is counted without int64
+copies of whole columns.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import group_labels
+from ..errors import ParameterError
+from ..tokens import CHUNK_ROWS, bool_column, column_codes, token_frame
+
+__all__ = ["doc_groups", "doc_group_codes", "group_term_counts", "GroupTermCounts", "MAX_CELLS"]
+
+#: Refuse count matrices larger than this (groups x terms): a dense matrix of
+#: 50 million cells is ~400 MB per array, and several are needed.
+MAX_CELLS = 50_000_000
+
+
+def doc_groups(tokens, by: str) -> pd.Series:
+    """The group of every document: ``doc_id -> label`` (as str) for every row of ``tokens.docs``.
+
+    ``by`` is any metadata column (see :func:`corpus_tools.corpus.group_labels`).
+    Raises MetadataError for an unknown column.
+    """
+    return group_labels(tokens.docs, by).astype(str)
+
+
+def doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer codes that map each token row to its group without copying the doc_id column.
+
+    Returns ``(doc_codes, group_of_doc, groups)``: the doc_id code of every
+    token row (the stored categorical codes, not widened), the group code of
+    every doc_id code, and the sorted group labels, so that
+    ``groups[group_of_doc[doc_codes]]`` is each token's group.
+    Raises MetadataError for an unknown ``by``.
+    """
+    frame = tokens.frame
+    doc_codes, doc_cats = column_codes(frame["doc_id"], wide=False)
+    labels = doc_groups(tokens, by).reindex(pd.Index(doc_cats)).to_numpy(object)
+    # A doc_id with tokens but no metadata row cannot come out of tokenize();
+    # fall back to the doc_id rather than failing on a hand-made table.
+    labels = np.where(pd.isna(labels), doc_cats, labels)
+    group_codes, group_cats = pd.factorize(labels, sort=True)
+    return doc_codes, group_codes, np.asarray(group_cats, dtype=object)
+
+
+class GroupTermCounts(NamedTuple):
+    """What :func:`group_term_counts` returns (it unpacks like a tuple)."""
+
+    counts: np.ndarray   #: (G, V) int64: listed terms per group
+    bucket: np.ndarray   #: (G,) int64: the group's other word tokens (stopwords, rarer terms)
+    n_group: np.ndarray  #: (G,) int64: the group's word tokens, ``counts.sum(1) + bucket``
+    groups: np.ndarray   #: (G,) the sorted group labels
+    terms: np.ndarray    #: (V,) the listed terms, in the column's category order
+
+
+def group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, min_count: int) -> GroupTermCounts:
+    """Counts of the listed terms per group, plus everything else in one bucket.
+
+    A term is *listed* when it is not punctuation, not a stopword (when
+    ``drop_stopwords``) and occurs at least ``min_count`` times in the whole
+    table. ``bucket`` holds each group's remaining non-punctuation tokens, so
+    ``counts.sum(1) + bucket == n_group`` exactly: the listing never changes
+    a group's size, which is what the log-odds of Monroe, Colaresi & Quinn
+    (2008) and the rates per 1,000 tokens need.
+
+    Parameters
+    ----------
+    tokens : Tokens
+    by : str, keyword-only
+        Metadata column that defines the groups.
+    column : str, keyword-only
+        ``"lemma"``, ``"norm"`` or ``"token"``.
+    drop_stopwords : bool, keyword-only
+    min_count : int, keyword-only
+        A whole number >= 1.
+
+    Returns
+    -------
+    GroupTermCounts ``(counts, bucket, n_group, groups, terms)``.
+
+    Raises
+    ------
+    ParameterError
+        A bad ``column`` or ``min_count``, or a table over :data:`MAX_CELLS`
+        cells; MetadataError for an unknown ``by``.
+    """
+    frame = token_frame(tokens, column=column)
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise ParameterError(f"min_count={min_count!r}: give a whole number >= 1 (MIN_COUNT)")
+    # Counted slice by slice of the rows, from the stored codes: the int64
+    # copies of whole columns this needs otherwise cost GBs on a large corpus.
+    doc_codes, doc_group, groups = doc_group_codes(tokens, by)
+    term_codes, term_cats = column_codes(frame[column], wide=False)
+    punct = bool_column(frame, "is_punct")
+    stop = bool_column(frame, "is_stop") if drop_stopwords else None
+    G, V = len(groups), len(term_cats)
+    n_rows = len(term_codes)
+
+    def slices():
+        """Per slice of rows: group codes of its word tokens, their term codes, which are listed."""
+        for a in range(0, n_rows, CHUNK_ROWS):
+            b = a + CHUNK_ROWS
+            tc = term_codes[a:b]
+            words = ~punct[a:b] & (tc >= 0)
+            listed = words & ~stop[a:b] if stop is not None else words
+            yield doc_group[doc_codes[a:b][words]], tc[words].astype(np.int64), listed[words]
+
+    n_group = np.zeros(G, dtype=np.int64)
+    total = np.zeros(V, dtype=np.int64)
+    for tg, tc, listed in slices():
+        n_group += np.bincount(tg, minlength=G)
+        total += np.bincount(tc[listed], minlength=V)
+    keep = (total >= min_count) & (term_cats != "")
+    Vk = int(keep.sum())
+    if G * (Vk + 1) > MAX_CELLS:
+        raise ParameterError(
+            f"{G} groups x {Vk} terms is too large a table; raise MIN_COUNT or group more coarsely "
+            f"(GROUP_BY) or select fewer documents (SELECT_WHERE)"
+        )
+    col = np.full(V, Vk, dtype=np.int64)
+    col[keep] = np.arange(Vk)
+    # Listed tokens of kept terms go to their column; every other word token
+    # (stopwords, rare terms) to the bucket column Vk.
+    flat = np.zeros(G * (Vk + 1), dtype=np.int64)
+    for tg, tc, listed in slices():
+        tcol = np.where(listed, col[tc], Vk)
+        flat += np.bincount(tg * (Vk + 1) + tcol, minlength=G * (Vk + 1))
+    full = flat.reshape(G, Vk + 1)
+    return GroupTermCounts(full[:, :Vk], full[:, Vk], n_group, groups, term_cats[keep])

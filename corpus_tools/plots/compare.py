@@ -1,0 +1,376 @@
+"""Figures of notebook 03: distinctive terms, similarity, actors, voice, stance.
+
+Each function takes the DataFrame an analysis of :mod:`corpus_tools.compare`
+returned and returns a matplotlib Figure; none computes a statistic.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..compare.similarity import cluster_order
+from ..compare.stance import STANCE_CLASSES
+from ..corpus import shorten
+from .style import grid_shape, use_style
+
+__all__ = [
+    "plot_fightin_words",
+    "plot_similarity",
+    "plot_similarities",
+    "plot_actor_framing",
+    "plot_quoted_share",
+    "plot_stance",
+]
+
+
+def plot_fightin_words(
+    terms: pd.DataFrame,
+    *,
+    top_n: int = 10,
+    ncols: int = 3,
+    labels: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+) -> matplotlib.figure.Figure:
+    """Monroe et al.'s (2008) "fightin' words" plot, one panel per group.
+
+    ``terms`` is :func:`corpus_tools.compare.distinctive_terms`. Every listed
+    term is a point at x = its total count in the corpus (log scale) and y =
+    its log-odds z for the group against the rest; terms with BH-adjusted p < ``alpha`` are
+    coloured and the ``top_n`` highest z are labelled (labels moved apart
+    with adjustText so they do not overlap). Dashed lines mark z = ±1.96.
+    """
+    use_style()
+    groups = list(dict.fromkeys(terms["group"]))
+    nrows, nc = grid_shape(len(groups), ncols)
+    fig, axes = plt.subplots(nrows, nc, figsize=(4.6 * nc, 3.9 * nrows), squeeze=False, sharey=True)
+    labels = dict(labels) if labels is not None else {}
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    pending = []
+    for ax, g in zip(axes.ravel(), groups):
+        t = terms[terms["group"] == g]
+        total = (t["count"] + t["count_rest"]).to_numpy(np.float64)
+        z = t["z"].to_numpy(np.float64)
+        sig = (t["p_adj"] < alpha).to_numpy()
+        over, under = sig & (z > 0), sig & (z < 0)
+        rest = ~(over | under)
+        ax.scatter(total[rest], z[rest], s=6, color="0.75", lw=0, label="not significant")
+        ax.scatter(total[over], z[over], s=12, color="C3", lw=0, label=f"over-used (BH-adjusted p < {alpha})")
+        ax.scatter(total[under], z[under], s=12, color="C0", lw=0, label=f"under-used (BH-adjusted p < {alpha})")
+        ax.set_xscale("log")
+        for yv in (-1.96, 1.96):
+            ax.axhline(yv, color="0.5", lw=0.6, ls="--")
+        top = t.nlargest(top_n, "z")
+        top = top[top["z"] > 0]
+        # Terms with the same counts sit on the same point: one label lists them.
+        texts = []
+        for (c, r), tied in top.groupby(["count", "count_rest"], sort=False):
+            names = [shorten(x.replace("_", " "), 22) for x in tied["term"]]
+            text = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+            texts.append(ax.text(c + r, tied["z"].iat[0], text, fontsize=7.5))
+        ax.set_title(shorten(labels.get(g, g), 40))
+        ax.set_xlabel("total count in corpus (log scale)")
+        # Labels sit among the highest-z points; only those are obstacles for
+        # adjustText, whose cost grows with the number of points.
+        near = np.argsort(-z, kind="stable")[:_MAX_OBSTACLES]
+        pending.append((ax, texts, total[near], z[near]))
+    for ax in axes[:, 0]:
+        ax.set_ylabel("log-odds z (group vs rest)")
+    # Head- and side-room so labels can stay inside the axes.
+    lo, hi = float(terms["z"].min()), float(terms["z"].max())
+    span = max(hi - lo, 1.0)
+    axes[0, 0].set_ylim(min(lo, -2.2) - 0.05 * span, max(hi, 2.2) + 0.18 * span)
+    xmax = float((terms["count"] + terms["count_rest"]).max())
+    for ax in axes.ravel()[: len(groups)]:
+        ax.set_xlim(0.6 * max(float((terms["count"] + terms["count_rest"]).min()), 1.0), 2.5 * xmax)
+    handles, names = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle("Distinctive terms: each group against the rest (Monroe et al. 2008)", y=1.0)
+    # Lay the axes out first: adjustText works in display coordinates, so any
+    # later change of axes size would move labels back onto each other.
+    fig.tight_layout(rect=(0, 0.04, 1, 0.98))
+    for ax, texts, x, y in pending:
+        _repel_labels(ax, texts, x, y)
+    return fig
+
+
+#: Points per panel that labels are kept off (the highest z first).
+_MAX_OBSTACLES = 300
+
+
+def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
+    """Move labels apart with adjustText until none overlap (pushing harder each try).
+
+    Each try starts from the labels' original anchor points (``target_x/y``)
+    and removes the previous try's connector lines, so only one set of lines
+    is drawn, from each label to its own point.
+    """
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    tx = [t.get_position()[0] for t in texts]
+    ty = [t.get_position()[1] for t in texts]
+    renderer = ax.figure.canvas.get_renderer()
+    patches = []
+    for k in range(tries):
+        for p in patches:
+            p.remove()
+        _, patches = adjust_text(
+            texts, ax=ax, x=x, y=y, target_x=tx, target_y=ty,
+            expand=(1.2 + 0.2 * k, 1.4 + 0.3 * k), force_text=(0.2 + 0.2 * k, 0.4 + 0.3 * k),
+            ensure_inside_axes=True, arrowprops=dict(arrowstyle="-", color="0.4", lw=0.5),
+            # a fixed number of iterations, not adjustText's default 1-second time limit,
+            # so that the layout (and the saved file) does not depend on machine load
+            iter_lim=200,
+        )
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        if not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)):
+            return
+
+
+def plot_similarity(
+    matrix: pd.DataFrame,
+    *,
+    distance: bool,
+    title: str,
+    labels: Mapping[str, str] | None = None,
+    order: Sequence | None = None,
+    ax=None,
+) -> matplotlib.figure.Figure:
+    """A group x group heatmap, ordered by :func:`corpus_tools.compare.cluster_order`, with values in the cells.
+
+    ``distance`` says whether larger means further apart (JSD) or closer
+    (cosine); the colour map is reversed accordingly so that dark always
+    means *similar*. The diagonal (a group against itself) is left blank.
+    Values are written in each cell when there are at most 15 groups.
+    Pass ``ax`` to draw into an existing axes (see :func:`plot_similarities`).
+    """
+    use_style()
+    order = list(order) if order is not None else cluster_order(matrix, distance=distance)
+    m = matrix.loc[order, order]
+    labels = dict(labels) if labels is not None else {}
+    names = [shorten(labels.get(g, g), 28) for g in order]
+    n = len(order)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(2.8 + 0.6 * n, 1.2 + 0.55 * n))
+    else:
+        fig = ax.figure
+    vals = m.to_numpy(np.float64)
+    off = vals[~np.eye(n, dtype=bool)] if n > 1 else vals.ravel()
+    vmin, vmax = (float(off.min()), float(off.max())) if off.size else (0.0, 1.0)
+    if vmin == vmax:
+        vmin, vmax = vmin - 0.5, vmax + 0.5
+    cmap = plt.get_cmap("viridis" if distance else "viridis_r").copy()
+    cmap.set_bad("0.92")
+    shown = vals.copy()
+    np.fill_diagonal(shown, np.nan)  # a group against itself says nothing; leave it blank
+    im = ax.imshow(shown, cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.set_xticks(range(n), names, rotation=40, ha="right")
+    ax.set_yticks(range(n), names)
+    # Enough decimals to tell the cells apart (topic-mixture JSDs can be ~0.01).
+    top = float(np.max(np.abs(off))) if off.size else 1.0
+    digits = 2 if top >= 0.1 or top == 0 else min(4, 1 - int(math.floor(math.log10(top))))
+    if n <= 15:
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                v = vals[i, j]
+                frac = (v - vmin) / (vmax - vmin)
+                dark = frac < 0.5 if distance else frac > 0.5
+                ax.text(j, i, f"{v:.{digits}f}", ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")
+    ax.set_title(title)
+    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cb.set_label("bits (lower = more alike)" if distance else "similarity (higher = more alike)")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    ax.tick_params(length=0)
+    return fig
+
+
+def plot_similarities(
+    panels: Sequence[tuple[pd.DataFrame, bool, str]],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> matplotlib.figure.Figure:
+    """Several :func:`plot_similarity` heatmaps side by side: ``[(matrix, distance, title), …]``.
+
+    Each panel is ordered by its own clustering
+    (:func:`corpus_tools.compare.cluster_order`), so read the labels, not the
+    positions, when comparing panels.
+    """
+    use_style()
+    n = max(len(m) for m, _, _ in panels)
+    fig, axes = plt.subplots(1, len(panels), figsize=(len(panels) * (2.4 + 0.5 * n), 1.5 + 0.5 * n), squeeze=False)
+    for ax, (m, distance, title) in zip(axes[0], panels):
+        plot_similarity(m, distance=distance, title=title, labels=labels, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+                       top_actors: int = 8) -> matplotlib.figure.Figure:
+    """Left: mentions per 1,000 tokens (group x actor heatmap). Right: mean VADER score with CI.
+
+    ``framing`` is :func:`corpus_tools.compare.actor_framing`. Only the
+    ``top_actors`` actors with the most mentions overall are drawn (in
+    alias-table order); the table keeps them all. In the right panel each group is a marker per actor with
+    its bootstrap interval; a hollow marker rests on a single sentence (no
+    interval), and cells with no sentence are left out.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    groups = list(dict.fromkeys(framing["group"]))
+    order = list(dict.fromkeys(framing["actor"]))
+    total = framing.groupby("actor")["mentions"].sum()
+    keep = set(total[total > 0].sort_values(ascending=False, kind="mergesort").index[:top_actors])
+    actors = [a for a in order if a in keep] or order[:top_actors]
+    framing = framing[framing["actor"].isin(actors)]
+    rate = framing.pivot(index="group", columns="actor", values="per_1k").reindex(index=groups, columns=actors)
+    g_names = [shorten(labels.get(g, g), 24) for g in groups]
+    a_names = [shorten(str(a), 14) for a in actors]
+    height = 1.4 + 0.42 * max(len(groups), len(actors))
+    fig, (ax1, ax2) = plt.subplots(
+        1, 2, figsize=(3.2 + 0.55 * len(actors) + 6.0, height),
+        gridspec_kw={"width_ratios": [0.55 * len(actors) + 1.2, 5.0]},
+    )
+    vals = rate.to_numpy(np.float64)
+    im = ax1.imshow(vals, cmap="Blues", aspect="auto")
+    ax1.set_xticks(range(len(actors)), a_names, rotation=45, ha="right")
+    ax1.set_yticks(range(len(groups)), g_names)
+    vmax = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+    if len(groups) * len(actors) <= 200:
+        for i in range(len(groups)):
+            for j in range(len(actors)):
+                v = vals[i, j]
+                if np.isfinite(v):
+                    ax1.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7.5,
+                             color="white" if vmax and v > 0.6 * vmax else "black")
+    ax1.set_title("Mentions per 1,000 tokens")
+    fig.colorbar(im, ax=ax1, fraction=0.05, pad=0.03).set_label("per 1,000 tokens")
+    ax1.tick_params(length=0)
+
+    k = len(groups)
+    offsets = (np.arange(k) - (k - 1) / 2) * (0.8 / max(k, 1))
+    for gi, g in enumerate(groups):
+        colour = f"C{gi % 10}"
+        f = framing[(framing["group"] == g) & (framing["n_scored"] >= 1)]
+        y = np.array([actors.index(a) for a in f["actor"]], dtype=float) + offsets[gi]
+        x = f["sentiment_mean"].to_numpy(np.float64)
+        lo_b, hi_b = f["ci_low"].to_numpy(np.float64), f["ci_high"].to_numpy(np.float64)
+        ci = np.isfinite(lo_b) & np.isfinite(hi_b)
+        ax2.errorbar(x[ci], y[ci], xerr=[x[ci] - lo_b[ci], hi_b[ci] - x[ci]], fmt="o", ms=4, lw=1, capsize=2,
+                     color=colour, label=shorten(labels.get(g, g), 24))
+        ax2.scatter(x[~ci], y[~ci], s=18, facecolors="none", edgecolors=colour, lw=1)
+    ax2.axvline(0, color="0.5", lw=0.6)
+    ax2.set_yticks(range(len(actors)), a_names)
+    ax2.set_ylim(len(actors) - 0.5, -0.5)
+    ax2.set_xlim(-1.05, 1.05)
+    ax2.set_xlabel("mean VADER compound (−1 … +1) with 95% CI;\nhollow = a single sentence")
+    ax2.set_title("Tone of sentences that mention the actor")
+    ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax2.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_quoted_share(
+    share: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    groups: pd.Series | None = None,
+    max_rows: int = 40,
+) -> matplotlib.figure.Figure:
+    """Per document: % of words in direct quotes, reported speech and mentions (stacked bars).
+
+    ``share`` is :func:`corpus_tools.compare.quoted_share`. Bars are per cent
+    of the document's words (``n_words``); mentions (scare quotes, titles)
+    are drawn hatched because they are the author's own voice.
+
+    With more than ``max_rows`` documents and ``groups`` (doc_id -> group,
+    :func:`corpus_tools.notebook.group_labels`), the words are pooled per
+    group: one bar per group, per cent of all its documents' words. If there
+    are still more than ``max_rows`` bars, the ``max_rows`` with the most
+    words are drawn and the title says so.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    s = share.reset_index(drop=True)
+    title = "How much of each document is other people's words"
+    word_cols = ["n_words", "quote_words", "reported_words", "mention_words"]
+    if len(s) > max_rows and groups is not None:
+        g = s["doc_id"].astype(str).map(groups)
+        n_docs = len(s)
+        s = s.assign(group=g).groupby("group", sort=True)[word_cols].sum().reset_index()
+        s = s.rename(columns={"group": "doc_id"})
+        title = f"How much of each group's words are other people's ({n_docs:,} documents pooled by group)"
+    n_all = len(s)
+    if n_all > max_rows:
+        s = s.sort_values("n_words", ascending=False, kind="stable").head(max_rows).sort_values("doc_id")
+        s = s.reset_index(drop=True)
+        title += f"\nthe {max_rows} of {n_all:,} with the most words"
+    names = [shorten(labels.get(d, d), 32) for d in s["doc_id"]]
+    y = np.arange(len(s))
+    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.42 * len(s)))
+    left = np.zeros(len(s))
+    n = s["n_words"].to_numpy(np.float64)
+    n = np.where(n > 0, n, np.nan)
+    for col, lab, style in (
+        ("quote_words", "direct quotation", dict(color="C1")),
+        ("reported_words", "reported speech", dict(color="C2")),
+        ("mention_words", "mention / scare quote (author's voice)", dict(color="white", edgecolor="0.4", hatch="///")),
+    ):
+        w = s[col].to_numpy(np.float64) / n * 100
+        ax.barh(y, w, left=left, label=lab, height=0.6, **style)
+        left = left + np.nan_to_num(w)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("% of the group's words (all its documents)" if "pooled" in title else "% of the document's words")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(s), 1)), ncol=3, fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+_STANCE_COLOURS = {"negated": "C3", "hedged": "C1", "question": "C4", "unmarked": "0.7"}
+
+
+def plot_stance(summary: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> matplotlib.figure.Figure:
+    """Stacked bars: how each group's alliance / partnership terms are marked.
+
+    ``summary`` is :func:`corpus_tools.compare.stance_summary`; one panel per
+    term family, one bar per group, segments are counts of occurrences by
+    classification.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    families = list(dict.fromkeys(summary["family"]))
+    groups = list(dict.fromkeys(summary["group"]))
+    fig, axes = plt.subplots(1, len(families), figsize=(3.0 + 3.4 * len(families), 1.2 + 0.45 * len(groups)),
+                             squeeze=False, sharey=True)
+    for ax, fam in zip(axes[0], families):
+        f = summary[summary["family"] == fam]
+        left = np.zeros(len(groups))
+        for cls in STANCE_CLASSES:
+            v = f[f["classification"] == cls].set_index("group")["n"].reindex(groups, fill_value=0).to_numpy(float)
+            ax.barh(range(len(groups)), v, left=left, color=_STANCE_COLOURS[cls], label=cls, height=0.6)
+            left += v
+        ax.set_title(f"“{fam}” terms")
+        ax.set_xlabel("occurrences")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0, 0].set_yticks(range(len(groups)), [shorten(labels.get(g, g), 26) for g in groups])
+    axes[0, 0].invert_yaxis()
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle("How alliance and partnership terms are marked (negation / hedge in scope)")
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
