@@ -70,7 +70,7 @@ def frequencies(
     **Denominator:** ``n_tokens`` is the group's number of non-punctuation
     tokens, *stopwords included*, so ``per_1k = 1000 * count / n_tokens`` is
     the same whether or not stopwords are dropped from the listing, and
-    matches :func:`trend` and :func:`change`.
+    matches :func:`corpus_tools.keywords.trend` and :func:`corpus_tools.keywords.change`.
 
     Raises
     ------

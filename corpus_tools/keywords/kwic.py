@@ -22,7 +22,7 @@ __all__ = ["kwic", "format_kwic", "dispersion"]
 def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``term`` with ``window`` tokens either side.
 
-    Matching follows :func:`match_term` (lemma, surface form, multiword term
+    Matching follows :func:`corpus_tools.keywords.match_term` (lemma, surface form, multiword term
     or phrase); ``term`` may also be a list of variants, whose occurrences
     are pooled (each token once). The context stays inside the document and
     counts every token, punctuation included (as quanteda's ``kwic`` does);
@@ -32,7 +32,7 @@ def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
     Returns a DataFrame ``doc_id, paragraph, sentence, position, left,
     keyword, right`` in table order, one row per occurrence; empty (same
     columns) if the term does not occur. For a lemma the number of rows
-    equals its ``count`` in :func:`frequencies` (with ``drop_stopwords=False``
+    equals its ``count`` in :func:`corpus_tools.keywords.frequencies` (with ``drop_stopwords=False``
     for a stopword).
 
     Raises ParameterError for an empty term or a negative window.

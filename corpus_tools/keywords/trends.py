@@ -29,7 +29,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
     ----------
     tokens : Tokens
     terms : list of str, or dict concept -> list of str
-        Lemmas (or surface forms / phrases, see :func:`match_term`). A dict
+        Lemmas (or surface forms / phrases, see :func:`corpus_tools.keywords.match_term`). A dict
         pools its terms: ``{"alliance": ["alliance", "ally", "allied"]}``
         counts every token matching any of them, each token once.
     by : str, keyword-only, default ``"date"``
