@@ -1,5 +1,8 @@
 """keywords: counts checked by hand in the seed texts, bootstrap guarantees, KWIC, change().
 
+Also the figures of notebook 02 (:mod:`corpus_tools.plots.keywords`), the
+term explorer (:mod:`corpus_tools.explore`) and :func:`corpus_tools.corpus.date_order`.
+
 Hand counts were made by reading the body paragraphs of each seed (headings
 such as 002's "Closer — But No Alliance" and removed chrome are not text)
 and are written next to each expected value.
@@ -18,9 +21,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from corpus_tools import keywords  # noqa: E402
-from corpus_tools.corpus import Corpus, Document, load_corpus  # noqa: E402
+from corpus_tools.corpus import Corpus, Document, date_order, load_corpus  # noqa: E402
 from corpus_tools.errors import MetadataError, ParameterError  # noqa: E402
+from corpus_tools.explore import explore, term_report  # noqa: E402
 from corpus_tools.notebook import doc_labels  # noqa: E402
+from corpus_tools.plots import keywords as keyword_plots  # noqa: E402
 from corpus_tools.tokens import tokenize  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -126,6 +131,53 @@ def test_frequencies_pooled_and_by_year(tokens):
         keywords.frequencies(tokens, by="no_such_column")
     with pytest.raises(ParameterError):
         keywords.frequencies(tokens, column="no_such_column")
+
+
+# ---------------------------------------------------------------------------
+# matching: which rule finds a term
+# ---------------------------------------------------------------------------
+def test_match_term_rules(tokens):
+    frame = tokens.frame
+    # 1. lemma, case-insensitive: the 29 "alliance"/"alliances" counted above
+    first, last, how = keywords.match_term(tokens, "ALLIANCE")
+    assert (how, first.size) == ("lemma", 29) and (first == last).all()
+    # 2. surface form: "allies" is not a lemma; 002 "network of allies",
+    # "China allies with", "bound by its allies" = 3
+    first, _, how = keywords.match_term(tokens, "allies")
+    assert (how, first.size) == ("norm", 3)
+    assert set(frame["doc_id"].iloc[first].astype(str)) == {D002}
+    # 3. the merged multiword lemma, however it is spelled (5, as in the KWIC test)
+    assert keywords.match_term(tokens, "Belt and Road Initiative")[2] == "multiword"
+    assert keywords.match_term(tokens, "Belt and Road Initiative")[0].size == 5
+    # 4. a phrase the tokenizer split: once in 000 and once in 004, two tokens long
+    first, last, how = keywords.match_term(tokens, "multi-polarization")
+    assert how == "phrase" and (last - first).tolist() == [1, 1]
+    assert frame["doc_id"].iloc[first].astype(str).tolist() == [D000, D004]
+    assert keywords.match_term(tokens, "no-such-term-anywhere")[2] == "none"
+    with pytest.raises(ParameterError):
+        keywords.match_term(tokens, "  ")
+    # one matcher, several variants: each token once ("allies" is inside lemma "ally")
+    matcher = keywords.TermMatcher(frame)
+    assert matcher.resolve("ally")[0] == "lemma"
+    assert matcher.rows(["ally", "allies"])[0].size == matcher.rows(["ally"])[0].size
+
+
+def test_check_terms_and_concept_terms(tokens):
+    checked = keywords.check_terms(tokens, {"multipolar": ["multipolar", "multipolar_world"]})
+    assert checked[["term", "matched_as", "count", "n_docs"]].values.tolist() == [
+        ["multipolar", "none", 0, 0], ["multipolar_world", "lemma", 3, 1]]
+    # the merged lemma already in the concept is not listed again
+    assert (checked["also_inside"] == "").all()
+    alone = keywords.check_terms(tokens, {"multipolar": ["multipolar"]})
+    assert alone["also_inside"].iloc[0].startswith("multipolar_world (3)")
+    assert keywords.concept_terms("nato") == {"nato": ["nato"]}
+    assert keywords.concept_terms(["nato", "ally"]) == {"nato": ["nato"], "ally": ["ally"]}
+    assert keywords.concept_terms({"NATO": "nato", "ally": ("ally", "allies")}) == {
+        "NATO": ["nato"], "ally": ["ally", "allies"]}
+    with pytest.raises(ParameterError):
+        keywords.concept_terms({})
+    with pytest.raises(ParameterError):
+        keywords.concept_terms({"x": []})
 
 
 # ---------------------------------------------------------------------------
@@ -351,31 +403,53 @@ def test_collocations(tokens):
 
 
 # ---------------------------------------------------------------------------
-# plots and the explorer
+# date order, plots and the explorer
 # ---------------------------------------------------------------------------
+def test_date_order(tokens):
+    # 001 2014-11-21, 000 2016-07-07, 002 2018-06 (drawn 15 June), 004
+    # 2019-06-18, 003 2019 (drawn 1 July)
+    assert date_order(tokens.docs) == [D001, D000, D002, D004, D003]
+    docs = pd.DataFrame({"doc_id": ["b", "a", "c", "d"], "date": ["", "2019", "2019-07-01", ""],
+                         "date_precision": ["", "year", "day", ""]})
+    # 1 July 2019 twice: ties by doc_id; undated last, by doc_id
+    assert date_order(docs) == ["a", "c", "b", "d"]
+
+
 def test_plots_return_figures(tokens):
     tr = keywords.trend(tokens, TERMS, n_boot=50)
     labels = doc_labels(tokens.docs)
-    fig = keywords.plot_trend(tr, labels=labels)
+    fig = keyword_plots.plot_trend(tr, labels=labels)
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()][: len(TERMS)] == list(TERMS)
     assert fig.axes[0].get_ylabel() == "per 1,000 tokens"
+    # the seeds have dates of every precision: one legend entry each, then one per document
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:4] == ["bootstrap 95% interval", "exact date",
+                          "month only: drawn mid-month, bar = possible dates",
+                          "year only: drawn at 1 July, bar = possible dates"]
+    assert len(legend) == 4 + 5
     plt.close(fig)
     yearly = keywords.trend(tokens, TERMS, by="year", n_boot=50)
-    plt.close(keywords.plot_trend(yearly))
-    plt.close(keywords.plot_frequencies(keywords.frequencies(tokens), n=5, labels=labels))
-    plt.close(keywords.plot_distinctive(keywords.distinctive_by_tfidf(tokens, n=5), labels=labels))
+    plt.close(keyword_plots.plot_trend(yearly))
+    fig = keyword_plots.plot_frequencies(keywords.frequencies(tokens), n=5, labels=labels,
+                                         order=date_order(tokens.docs))
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == [
+        labels[d] for d in date_order(tokens.docs)]
+    plt.close(fig)
+    plt.close(keyword_plots.plot_distinctive(keywords.distinctive_by_tfidf(tokens, n=5), labels=labels))
     ch = keywords.change(tokens, early=("2014", "2016"), late=("2018", "2019"))
-    plt.close(keywords.plot_change(ch))
-    fig = keywords.plot_dispersion(keywords.dispersion(tokens, TERMS), tokens.docs)
+    plt.close(keyword_plots.plot_change(ch))
+    fig = keyword_plots.plot_dispersion(keywords.dispersion(tokens, TERMS), tokens.docs)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(TERMS)
     plt.close(fig)
 
 
 def test_term_report_and_explorer(tokens):
-    fig, text = keywords.term_report(tokens, "nato, NATO", n_boot=50)
+    fig, text = term_report(tokens, "nato, NATO", n_boot=50)
     assert text.splitlines()[0] == "KWIC for 'nato, NATO':"
     assert len(text.splitlines()) == 1 + 6
     plt.close(fig)
-    box = keywords.explore(tokens, term="", n_boot=20)
+    with pytest.raises(ParameterError):
+        term_report(tokens, " , ")
+    box = explore(tokens, term="", n_boot=20)
     bundle = box._repr_mimebundle_()
     assert "Interactive term explorer" in bundle["text/plain"]

@@ -2,7 +2,7 @@
 
 =================  ==============================================================
 ``model``          :class:`Document`, :class:`Corpus` (records, tables, selection)
-``dates``          ISO dates with a precision: parse, place on an axis, select
+``dates``          ISO dates with a precision: parse, place on an axis, select, order
 ``boilerplate``    header and site-chrome rules, paragraph splitting (:func:`parse_text`)
 ``files``          decoding text, reading CSV sidecars, walking corpus folders
 ``load``           :func:`load_corpus`, :func:`load_selected` (the notebooks' selection step)
@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from .boilerplate import parse_text
-from .dates import date_in_range, date_interval, date_position, parse_date
+from .dates import date_in_range, date_interval, date_order, date_position, parse_date
 from .groups import doc_labels, group_labels, shorten
 from .load import LONG_PARAGRAPH, load_corpus, load_selected, resolve_corpus_path
 from .model import Corpus, Document, Heading, Removed
@@ -34,6 +34,7 @@ __all__ = [
     "date_position",
     "date_interval",
     "date_in_range",
+    "date_order",
     "group_labels",
     "doc_labels",
     "shorten",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import MetadataError
 
-__all__ = ["parse_date", "date_position", "date_interval", "date_in_range"]
+__all__ = ["parse_date", "date_position", "date_interval", "date_in_range", "date_order"]
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -105,3 +105,15 @@ def date_in_range(date: str, date_from: str = "", date_to: str = "") -> bool:
         not date_to or date[: len(date_to)] <= date_to
     )
 
+
+def date_order(docs: pd.DataFrame) -> list[str]:
+    """The doc_ids of a document table in date order (undated last, ties by doc_id).
+
+    ``docs`` has the columns ``doc_id, date, date_precision``
+    (``Corpus.to_frame()`` or ``tokens.docs``). Dates are placed with
+    :func:`date_position`, so a document known only to the year sorts at
+    1 July of that year. Figures and notebooks use this order for panels
+    and rows.
+    """
+    pos = [date_position(d, p) if d else pd.NaT for d, p in zip(docs["date"], docs["date_precision"])]
+    return docs.assign(_pos=pos).sort_values(["_pos", "doc_id"], na_position="last")["doc_id"].astype(str).tolist()

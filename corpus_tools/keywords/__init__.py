@@ -1,0 +1,65 @@
+"""Keyword statistics: frequencies, trends over time, KWIC, tf-idf, collocations, change.
+
+Every function takes the :class:`corpus_tools.tokens.Tokens` table made by
+:func:`corpus_tools.tokenize` and returns a tidy DataFrame; the figures of
+these tables are in :mod:`corpus_tools.plots.keywords`, and the interactive
+term explorer in :mod:`corpus_tools.explore`.
+
+=================  ==============================================================
+``matching``       :func:`match_term`, :func:`check_terms`, :class:`TermMatcher`,
+                   :func:`concept_terms` (the one rule for finding a term)
+``frequencies``    :func:`frequencies`, :func:`distinctive_by_tfidf`, :func:`collocations`
+``trends``         :func:`trend` (rates with bootstrap intervals), :func:`trend_summary`
+``kwic``           :func:`kwic`, :func:`format_kwic`, :func:`dispersion`
+``change``         :func:`in_period`, :func:`split_periods`, :func:`change`
+=================  ==============================================================
+
+Two conventions hold throughout, so that numbers from different functions
+agree with each other:
+
+* **Rates are per 1,000 non-punctuation tokens**, stopwords *included* in
+  the denominator. Dropping stopwords changes which terms are listed, never
+  the rate of a listed term. A multiword term merged by the tokenizer
+  (``belt_and_road_initiative``) is one token.
+* **Matching a term** (:func:`match_term`, used by :func:`trend`,
+  :func:`kwic` and :func:`dispersion`) is case-insensitive and tries, in
+  order: the lemma; the surface form (``norm``) if no token has that lemma;
+  the canonical multiword lemma (``"Belt and Road Initiative"`` ->
+  ``belt_and_road_initiative``); and finally the phrase as a sequence of
+  adjacent non-punctuation tokens, each matching by lemma or surface
+  (``"multi-polarization"`` -> ``multi`` + ``polarization``). Because a
+  lemma that exists is matched by lemma alone, ``kwic(tokens, "alliance")``
+  returns exactly as many lines as ``frequencies`` counts for ``alliance``.
+
+>>> from corpus_tools import keywords, tokenize                 # doctest: +SKIP
+>>> from corpus_tools.notebook import load_selected            # doctest: +SKIP
+>>> tokens = tokenize(load_selected(None))                      # doctest: +SKIP
+>>> keywords.trend(tokens, {"alliance": ["alliance", "ally"]}, n_boot=200)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from .change import change, in_period, split_periods
+from .frequencies import ALL, collocations, distinctive_by_tfidf, doc_groups, frequencies
+from .kwic import dispersion, format_kwic, kwic
+from .matching import TermMatcher, check_terms, concept_terms, match_term
+from .trends import trend, trend_summary
+
+__all__ = [
+    "ALL",
+    "frequencies",
+    "trend",
+    "trend_summary",
+    "match_term",
+    "check_terms",
+    "concept_terms",
+    "TermMatcher",
+    "kwic",
+    "format_kwic",
+    "dispersion",
+    "distinctive_by_tfidf",
+    "collocations",
+    "change",
+    "split_periods",
+    "in_period",
+    "doc_groups",
+]

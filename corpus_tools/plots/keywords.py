@@ -1,0 +1,326 @@
+"""Figures of notebook 02: frequencies, trends, change, tf-idf and dispersion.
+
+Each function takes a table from :mod:`corpus_tools.keywords` and returns a
+matplotlib Figure; none computes a statistic of its own.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..corpus import date_interval, date_order, date_position, doc_labels, shorten
+from .style import PRECISION_STYLES, grid_shape, tight_layout, use_style
+
+__all__ = ["plot_frequencies", "plot_trend", "plot_change", "plot_distinctive", "plot_dispersion"]
+
+
+def _panel_order(groups: Sequence[str], order: Sequence[str] | None) -> list[str]:
+    """Groups in ``order`` first (those present), then the rest as they come."""
+    groups = list(dict.fromkeys(groups))
+    if order is None:
+        return groups
+    first = [g for g in dict.fromkeys(order) if g in set(groups)]
+    return first + [g for g in groups if g not in set(first)]
+
+
+def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, str] | pd.Series | None = None,
+                     order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12,
+                     title: str | None = None) -> matplotlib.figure.Figure:
+    """Horizontal bars of the ``n`` most frequent terms per group, per 1,000 tokens.
+
+    ``freq`` is :func:`corpus_tools.keywords.frequencies` output. One
+    panel per group, in ``order`` if given (e.g.
+    :func:`corpus_tools.corpus.date_order`) else as they come, at most
+    ``max_panels`` (the title says how many were left out); each panel ranks
+    its own terms. The raw count is printed at the end of each bar so rates
+    are never read without their counts. Long terms are shortened to 24
+    characters.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    groups = _panel_order(freq["group"], order)
+    shown = groups[:max_panels]
+    nrows, ncols = grid_shape(len(shown), ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 0.22 * n * nrows + 1.0 * nrows + 0.6),
+                             squeeze=False)
+    for ax, g in zip(axes.flat, shown):
+        top = freq[freq["group"] == g].head(n).iloc[::-1]
+        ax.barh(np.arange(len(top)), top["per_1k"], color="C0")
+        ax.set_yticks(np.arange(len(top)), [shorten(t, 24) for t in top["term"]])
+        for y, (v, c) in enumerate(zip(top["per_1k"], top["count"])):
+            ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
+        ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel("per 1,000 tokens", fontsize=8)
+        ax.margins(x=0.18)
+    for ax in axes.flat[len(shown):]:
+        ax.set_visible(False)
+    head = title or f"Most frequent terms (top {n}; number = raw count)"
+    if len(groups) > len(shown):
+        head += f" — first {len(shown)} of {len(groups)} groups"
+    fig.suptitle(head)
+    tight_layout(fig)
+    return fig
+
+
+def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | pd.Series | None = None,
+               hue: Mapping[str, str] | pd.Series | None = None, sharey: bool = False,
+               max_colors: int = 10) -> matplotlib.figure.Figure:
+    """Small multiples, one per concept: rate per 1,000 tokens on a real date axis.
+
+    ``tr`` is :func:`corpus_tools.keywords.trend` output. Each point carries its bootstrap 95%
+    interval as a vertical error bar.
+
+    * Per-document rows (``unit == "paragraph"``) are drawn at
+      :func:`corpus_tools.corpus.date_position`: filled markers for exact
+      days; hollow squares (month only, drawn mid-month) and hollow diamonds
+      (year only, drawn at 1 July) with a horizontal bar spanning every date
+      the document could have. Documents are not joined by lines: they are
+      separate texts, usually by different authors. With at most
+      ``max_colors`` documents each has its own colour, named in the legend
+      by ``labels`` (doc_id -> "Author (date)"); with more, ``hue`` (doc_id ->
+      category, e.g. the author) colours them by category if there are at
+      most ``max_colors`` categories.
+    * Pooled groups (``by="year"``) are joined by a thin line, with smaller
+      markers and no caps when there are many (the figure stays readable
+      with ~80 yearly points). A group of a single document, which has no
+      interval, is ringed in grey.
+    * Rows without a date (groupings such as ``"author"``) go on a
+      categorical axis instead.
+
+    ``sharey=False`` gives each concept its own y scale; every panel starts at 0.
+    """
+    from matplotlib.lines import Line2D
+
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    frame = tr.copy()
+    frame["date_precision"] = frame["date_precision"].fillna("").astype(str)
+    frame["x"] = [date_position(d, p) if d else pd.NaT for d, p in zip(frame["date"], frame["date_precision"])]
+    dated = bool(frame["x"].notna().all())
+    per_doc = bool((frame["unit"] == "paragraph").all()) if "unit" in frame else True
+    concepts = list(dict.fromkeys(frame["term"]))
+    groups = list(dict.fromkeys(frame.sort_values("x", kind="stable")["group"])) if dated else list(dict.fromkeys(frame["group"]))
+    if not dated:
+        frame["x"] = frame["group"].map({g: i for i, g in enumerate(groups)})
+    n_points = len(groups)
+    hue = dict(hue) if hue is not None else {}
+    categories = list(dict.fromkeys(str(hue.get(g, "")) for g in groups))
+    if per_doc and n_points <= max_colors:
+        palette = {g: f"C{i}" for i, g in enumerate(groups)}
+        legend_items = [(palette[g], shorten(labels.get(g, g), 32)) for g in groups]
+    elif per_doc and hue and len(categories) <= max_colors:
+        cat_color = {c: f"C{i}" for i, c in enumerate(categories)}
+        palette = {g: cat_color[str(hue.get(g, ""))] for g in groups}
+        legend_items = [(cat_color[c], shorten(c or "(none)", 32)) for c in categories]
+    else:
+        legend_items = []
+        palette = {g: "C0" for g in groups}
+    colored = bool(legend_items)
+    frame["color"] = frame["group"].map(palette)
+    size = 6.5 if n_points <= 15 else (4 if n_points <= 40 else 2.5)
+
+    nrows, ncols = grid_shape(len(concepts), ncols)
+    width = max(4.2 * ncols, 8.0)  # a single panel still needs room for the legend
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, (2.5 if ncols > 1 else 3.2) * nrows + (1.3 if colored else 0.9)),
+                             squeeze=False, sharex=True, sharey=sharey)
+    for ax, concept in zip(axes.flat, concepts):
+        sub = frame[frame["term"] == concept].sort_values("x", kind="stable")
+        if not per_doc and dated:
+            ax.plot(sub["x"], sub["per_1k"], color="C0", lw=0.8, alpha=0.5, zorder=1)
+        for color, pts in sub.groupby("color", sort=False):
+            err = np.vstack([pts["per_1k"] - pts["ci_low"], pts["ci_high"] - pts["per_1k"]])
+            ax.errorbar(pts["x"], pts["per_1k"], yerr=err, fmt="none", ecolor=color,
+                        elinewidth=1.0 if n_points <= 40 else 0.7, capsize=2.5 if n_points <= 15 else 0,
+                        alpha=0.85, zorder=2)
+            for prec, style in PRECISION_STYLES.items():
+                these = pts[pts["date_precision"] == prec] if per_doc and dated else (pts if prec == "day" else pts.iloc[:0])
+                if these.empty:
+                    continue
+                hollow = per_doc and dated and not style["filled"]
+                ax.plot(these["x"], these["per_1k"], linestyle="none", marker=style["marker"] if per_doc else "o",
+                        markersize=size, markerfacecolor="white" if hollow else color, markeredgecolor=color,
+                        markeredgewidth=1.3, zorder=3, clip_on=False)
+                if not per_doc and "n_units" in these:
+                    # A group of one document has nothing to resample: its zero-width
+                    # "interval" is not certainty, so mark it with a grey ring.
+                    single = these[these["n_units"] < 2]
+                    ax.plot(single["x"], single["per_1k"], linestyle="none", marker="o", markersize=size + 4,
+                            markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
+                            clip_on=False)
+                if hollow:
+                    spans = [date_interval(d, prec) for d in these["date"]]
+                    ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
+                              lw=4, alpha=0.3, zorder=1)
+        ax.set_title(concept, fontsize=10)
+        if not (sub["ci_high"].fillna(0) > 0).any():
+            # All zero: a 0-1 scale with a note reads better than matplotlib's ±0.05.
+            ax.set_ylim(0, 1)
+            ax.text(0.5, 0.5, "no occurrences", transform=ax.transAxes, ha="center", va="center",
+                    color="0.45", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in axes.flat[len(concepts):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("per 1,000 tokens")
+    # Tick labels under the last visible panel of every column.
+    for col in range(ncols):
+        visible = [axes[r, col] for r in range(nrows) if axes[r, col].get_visible()]
+        if not visible:
+            continue
+        ax = visible[-1]
+        ax.tick_params(axis="x", labelbottom=True, labelsize=8)
+        if not dated:
+            ax.set_xticks(range(len(groups)), [shorten(labels.get(g, g), 18) for g in groups],
+                          rotation=45, ha="right")
+
+    handles = [Line2D([], [], color="0.3", marker="|", linestyle="none", markersize=10,
+                      label="bootstrap 95% interval")]
+    if per_doc and dated:
+        present = set(frame["date_precision"])
+        for prec, style in PRECISION_STYLES.items():
+            if prec in present:
+                handles.append(Line2D([], [], linestyle="none", marker=style["marker"], color="0.3",
+                                      markerfacecolor="0.3" if style["filled"] else "white", label=style["label_bar"]))
+    else:
+        handles.append(Line2D([], [], color="C0", marker="o", lw=0.8, markersize=4,
+                              label="one group of documents (e.g. a year)"))
+        if "n_units" in frame and (frame["n_units"] < 2).any():
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="none",
+                                  markeredgecolor="0.45", label="one document only: no interval possible"))
+    handles += [Line2D([], [], color=color, marker="o", linestyle="none", label=text)
+                for color, text in legend_items]
+    ncol = 3 if width >= 10 else 2
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+    legend_rows = math.ceil(len(handles) / ncol)
+    bottom = (0.25 + 0.17 * legend_rows) / fig.get_figheight()
+    unit = "paragraphs within each document" if per_doc else "documents within each group"
+    fig.suptitle(f"Rate per 1,000 tokens with bootstrap 95% intervals (resampling {unit})", fontsize=11)
+    tight_layout(fig, bottom=bottom)
+    return fig
+
+
+def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", late_label: str = "late"
+                ) -> matplotlib.figure.Figure:
+    """Diverging bars of the log2 rate ratio for the ``n`` terms that rose and fell most.
+
+    ``ch`` is :func:`corpus_tools.keywords.change` output; "most" means largest G². Each bar is
+    annotated with its G² and an asterisk when the BH-adjusted p < 0.05.
+    """
+    use_style()
+    rose = ch[ch["direction"] == "rose"].head(n)
+    fell = ch[ch["direction"] == "fell"].head(n)
+    top = pd.concat([rose, fell]).sort_values("log_ratio")
+    fig, ax = plt.subplots(figsize=(7, 0.28 * max(len(top), 2) + 1.4))
+    colors = np.where(top["log_ratio"] > 0, "C3", "C0")
+    ax.barh(top["term"], top["log_ratio"], color=colors)
+    for y, (lr, g, q) in enumerate(zip(top["log_ratio"], top["g2"], top["p_adj"])):
+        ax.text(lr, y, f" G²={g:.1f}{'*' if q < 0.05 else ''} ", va="center", fontsize=7,
+                ha="left" if lr > 0 else "right", color="0.3")
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_xlabel(f"log2 rate ratio ({late_label} / {early_label}); +1 = twice as frequent later")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.margins(x=0.25)
+    ax.set_title(f"Terms that rose (red) and fell (blue) most, by G² (* BH-adjusted p < 0.05)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Series | None = None,
+                     order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12
+                     ) -> matplotlib.figure.Figure:
+    """Small-multiple bars of each group's most distinctive terms by tf-idf.
+
+    ``tfidf`` is :func:`corpus_tools.keywords.distinctive_by_tfidf` output; panels follow
+    ``order`` as in :func:`plot_frequencies`, and the raw count is printed
+    at the end of each bar.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    groups = _panel_order(tfidf["group"], order)
+    shown = groups[:max_panels]
+    if not shown:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.text(0.5, 0.5, "no distinctive terms: tf-idf needs at least two documents", ha="center")
+        ax.axis("off")
+        return fig
+    n = int(tfidf["rank"].max())
+    nrows, ncols = grid_shape(len(shown), ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 0.24 * n * nrows + 1.0 * nrows + 0.6),
+                             squeeze=False)
+    for ax, g in zip(axes.flat, shown):
+        sub = tfidf[tfidf["group"] == g].iloc[::-1]
+        ax.barh(np.arange(len(sub)), sub["tfidf"], color="C2")
+        ax.set_yticks(np.arange(len(sub)), [shorten(t, 24) for t in sub["term"]])
+        for y, (v, c) in enumerate(zip(sub["tfidf"], sub["count"])):
+            ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
+        ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel("tf-idf (unit-length per document)", fontsize=8)
+        ax.margins(x=0.18)
+    for ax in axes.flat[len(shown):]:
+        ax.set_visible(False)
+    head = "Most distinctive terms by tf-idf (number = raw count)"
+    if len(groups) > len(shown):
+        head += f" — first {len(shown)} of {len(groups)} groups"
+    fig.suptitle(head)
+    tight_layout(fig)
+    return fig
+
+
+def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[str, str] | pd.Series | None = None,
+                    concepts: Sequence[str] | None = None, ncols: int = 4, max_docs: int = 40
+                    ) -> matplotlib.figure.Figure:
+    """Lexical dispersion plot in the manner of quanteda's ``textplot_xray``.
+
+    ``disp`` is :func:`corpus_tools.keywords.dispersion` output and ``docs`` the document table
+    (``tokens.docs``). One panel per concept; within a panel one row per
+    document, in date order (so documents without the term show an empty
+    row), and a vertical tick at each occurrence's relative position (0 =
+    start of the document, 1 = end). At most ``max_docs`` documents (the
+    earliest) are drawn; the title says how many were left out. ``labels``
+    defaults to :func:`corpus_tools.corpus.doc_labels`.
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else dict(doc_labels(docs))
+    if concepts is None:
+        term = disp["term"]
+        concepts = list(term.cat.categories) if isinstance(term.dtype, pd.CategoricalDtype) else list(dict.fromkeys(term))
+    concepts = list(concepts)
+    doc_ids = date_order(docs)
+    docs = doc_ids[:max_docs]
+    row = {d: i for i, d in enumerate(docs)}
+    nrows, ncols = grid_shape(len(concepts), ncols)
+    height = max(1.2, 0.2 * len(docs) + 0.6)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 1.6, height * nrows + 0.8),
+                             squeeze=False, sharex=True, sharey=True)
+    for ax, concept in zip(axes.flat, concepts):
+        sub = disp[(disp["term"] == concept) & disp["doc_id"].isin(row)]
+        ax.scatter(sub["relative_position"], sub["doc_id"].map(row), marker="|", s=80, color="C0", linewidths=1.2)
+        n_hits = len(sub)
+        ax.set_title(f"{concept} (n={n_hits})", fontsize=9)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(len(docs) - 0.5, -0.5)
+        for y in range(len(docs)):
+            ax.axhline(y, color="0.9", lw=0.6, zorder=0)
+    for ax in axes.flat[len(concepts):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_yticks(range(len(docs)), [shorten(labels.get(d, d), 26) for d in docs], fontsize=8)
+    for col in range(ncols):
+        visible = [axes[r, col] for r in range(nrows) if axes[r, col].get_visible()]
+        if visible:
+            visible[-1].set_xlabel("relative position in document", fontsize=8)
+            visible[-1].tick_params(axis="x", labelbottom=True, labelsize=8)
+    head = "Where the tracked terms occur in each document (lexical dispersion)"
+    if len(doc_ids) > len(docs):
+        head += f" — first {len(docs)} of {len(doc_ids)} documents"
+    fig.suptitle(head, fontsize=11)
+    tight_layout(fig)
+    return fig
