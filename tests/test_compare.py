@@ -61,7 +61,10 @@ def test_group_term_counts_by_hand(fruit):
     t2 = compare.group_term_counts(fruit, by="author", column="lemma", drop_stopwords=True, min_count=2)
     assert sorted(t2.terms) == ["apple", "banana"] and list(t2.bucket) == [0, 1]
     np.testing.assert_array_equal(t2.counts.sum(axis=1) + t2.bucket, t2.n_group)
-    assert compare.doc_groups(fruit, "author").to_dict() == {"a": "A", "b": "B"}
+    from corpus_tools.corpus import groups_for
+
+    assert groups_for(fruit.docs, ["b", "a", "zz"], "author").tolist() == ["B", "A", "zz"]
+    assert groups_for(fruit.docs, ["b", "a"], None).tolist() == ["(all documents)"] * 2
 
 
 # ---------------------------------------------------------------------------

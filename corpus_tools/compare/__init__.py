@@ -8,7 +8,7 @@ One module per analysis:
 
 ================  ===========================================================
 ``counts``        group x term counts shared by the comparisons
-                  (:func:`group_term_counts`, :func:`doc_groups`)
+                  (:func:`group_term_counts`, :func:`doc_group_codes`)
 ``distinctive``   :func:`distinctive_terms`: each group against the rest --
                   Monroe, Colaresi & Quinn (2008) log-odds with an informative
                   Dirichlet prior, Dunning (1993) / Rayson & Garside (2000) G²,
@@ -44,7 +44,7 @@ term merged by the tokenizer counts as one token.
 from __future__ import annotations
 
 from .actors import FRAMING_COLUMNS, actor_examples, actor_framing, actor_sentences, sentence_sentiment
-from .counts import GroupTermCounts, doc_group_codes, doc_groups, group_term_counts
+from .counts import GroupTermCounts, doc_group_codes, group_term_counts
 from .distinctive import distinctive_terms
 from .similarity import cluster_order, matrix_agreement, similarity, topic_similarity
 from .stance import STANCE_CLASSES, STANCE_MARKERS, STANCE_TERMS, format_stance, stance, stance_summary
@@ -77,7 +77,6 @@ __all__ = [
     "format_stance",
     "group_term_counts",
     "GroupTermCounts",
-    "doc_groups",
     "doc_group_codes",
     "STANCE_TERMS",
     "STANCE_MARKERS",

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..corpus import group_labels
 from ..errors import CorpusToolsError, ParameterError
 from ..tokens import actor_names, bool_column, token_frame
-from .counts import doc_groups
 
 __all__ = ["sentence_sentiment", "actor_sentences", "actor_framing", "actor_examples", "FRAMING_COLUMNS"]
 
@@ -118,7 +118,7 @@ def actor_sentences(
     wanted = _actor_list(tokens, actors)
     mentions = tokens.actors()
     mentions = mentions[mentions["actor"].isin(wanted)]
-    groups = doc_groups(tokens, by)
+    groups = group_labels(tokens.docs, by)
     cols = ["group", "actor", "doc_id", "paragraph", "sentence", "n_mentions", "compound", "text"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
@@ -224,7 +224,7 @@ def actor_framing(
         raise ParameterError(f"ci={ci!r}: give a coverage between 0 and 1, e.g. 0.95")
     frame = token_frame(tokens)
     wanted = _actor_list(tokens, actors)
-    groups = doc_groups(tokens, by)
+    groups = group_labels(tokens.docs, by)
     group_names = sorted(groups.unique())
 
     # Paragraph totals (the bootstrap units) and actor mentions per paragraph.

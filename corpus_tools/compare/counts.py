@@ -15,24 +15,15 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..corpus import group_labels
+from ..corpus import groups_for
 from ..errors import ParameterError
 from ..tokens import CHUNK_ROWS, bool_column, column_codes, token_frame
 
-__all__ = ["doc_groups", "doc_group_codes", "group_term_counts", "GroupTermCounts", "MAX_CELLS"]
+__all__ = ["doc_group_codes", "group_term_counts", "GroupTermCounts", "MAX_CELLS"]
 
 #: Refuse count matrices larger than this (groups x terms): a dense matrix of
 #: 50 million cells is ~400 MB per array, and several are needed.
 MAX_CELLS = 50_000_000
-
-
-def doc_groups(tokens, by: str) -> pd.Series:
-    """The group of every document: ``doc_id -> label`` (as str) for every row of ``tokens.docs``.
-
-    ``by`` is any metadata column (see :func:`corpus_tools.corpus.group_labels`).
-    Raises MetadataError for an unknown column.
-    """
-    return group_labels(tokens.docs, by).astype(str)
 
 
 def doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -46,10 +37,7 @@ def doc_group_codes(tokens, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     frame = tokens.frame
     doc_codes, doc_cats = column_codes(frame["doc_id"], wide=False)
-    labels = doc_groups(tokens, by).reindex(pd.Index(doc_cats)).to_numpy(object)
-    # A doc_id with tokens but no metadata row cannot come out of tokenize();
-    # fall back to the doc_id rather than failing on a hand-made table.
-    labels = np.where(pd.isna(labels), doc_cats, labels)
+    labels = groups_for(tokens.docs, doc_cats, by)
     group_codes, group_cats = pd.factorize(labels, sort=True)
     return doc_codes, group_codes, np.asarray(group_cats, dtype=object)
 

@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..corpus import shorten
+from ..corpus import group_labels, shorten
 from ..errors import ParameterError
 from ..tokens import bool_column, column_codes, token_frame
-from .counts import doc_groups
 from .voice import token_spans
 
 __all__ = ["stance", "stance_summary", "format_stance", "STANCE_TERMS", "STANCE_MARKERS", "STANCE_CLASSES"]
@@ -179,7 +178,7 @@ def stance(
 
     sentences = tokens.sentences.assign(doc_id=lambda f: f["doc_id"].astype(str))
     sent_info = sentences.set_index(["doc_id", "sentence"])[["start", "text"]]
-    groups = doc_groups(tokens, by)
+    groups = group_labels(tokens.docs, by)
     doc_str = doc_cats[doc_codes[rows]]
     par = sub["paragraph"].to_numpy(np.int64)
     pos = sub["position"].to_numpy(np.int64)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .boilerplate import parse_text
 from .dates import date_in_range, date_interval, date_order, date_position, parse_date
-from .groups import doc_labels, group_labels, shorten
+from .groups import ALL_DOCUMENTS, doc_labels, group_labels, groups_for, shorten
 from .load import LONG_PARAGRAPH, load_corpus, load_selected, resolve_corpus_path
 from .model import Corpus, Document, Heading, Removed
 
@@ -36,6 +36,8 @@ __all__ = [
     "date_in_range",
     "date_order",
     "group_labels",
+    "groups_for",
+    "ALL_DOCUMENTS",
     "doc_labels",
     "shorten",
     "LONG_PARAGRAPH",

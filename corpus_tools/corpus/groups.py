@@ -7,11 +7,15 @@ short readable name for tables and figures.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import MetadataError
 
-__all__ = ["group_labels", "doc_labels", "shorten"]
+__all__ = ["group_labels", "groups_for", "doc_labels", "shorten", "ALL_DOCUMENTS"]
+
+#: The label of the one group when an analysis is asked for no grouping (``by=None``).
+ALL_DOCUMENTS = "(all documents)"
 
 
 def shorten(text: str, width: int = 40) -> str:
@@ -45,6 +49,24 @@ def group_labels(docs: pd.DataFrame, by: str) -> pd.Series:
         )
     values = values.where(values.str.strip() != "", "(no " + by + ") " + docs["doc_id"].str[:8])
     return values.rename("group")
+
+
+def groups_for(docs: pd.DataFrame, doc_ids, by: str | None) -> np.ndarray:
+    """The group label of each of ``doc_ids`` (an object array aligned with them).
+
+    The one step every grouped count takes to map documents to groups:
+    ``by`` is any grouping :func:`group_labels` accepts, or ``None`` for a
+    single group labelled :data:`ALL_DOCUMENTS`. A doc_id with no row in
+    ``docs`` (which ``tokenize`` never produces, but a hand-made table might)
+    is its own group rather than an error.
+
+    Raises :class:`MetadataError` for an unknown ``by``.
+    """
+    ids = np.asarray(doc_ids, dtype=object)
+    if by is None:
+        return np.full(len(ids), ALL_DOCUMENTS, dtype=object)
+    out = group_labels(docs, by).reindex(pd.Index(ids)).to_numpy(object)
+    return np.where(pd.isna(out), ids, out)
 
 
 def doc_labels(docs: pd.DataFrame, *, width: int = 40) -> pd.Series:

@@ -39,7 +39,7 @@ agree with each other:
 from __future__ import annotations
 
 from .change import change, in_period, split_periods
-from .frequencies import ALL, collocations, distinctive_by_tfidf, doc_groups, frequencies
+from .frequencies import ALL, collocations, distinctive_by_tfidf, frequencies
 from .kwic import dispersion, format_kwic, kwic
 from .matching import TermMatcher, check_terms, concept_terms, match_term
 from .trends import trend, trend_summary
@@ -61,5 +61,4 @@ __all__ = [
     "change",
     "split_periods",
     "in_period",
-    "doc_groups",
 ]

@@ -10,33 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..config import PER
-from ..corpus import group_labels
+from ..corpus import ALL_DOCUMENTS, group_labels, groups_for
 from ..errors import ParameterError
 from ..tokens import bool_column, column_codes, token_frame
 
-__all__ = ["ALL", "doc_groups", "frequencies", "distinctive_by_tfidf", "collocations"]
+__all__ = ["ALL", "frequencies", "distinctive_by_tfidf", "collocations"]
 
 #: Label of the single group when ``by=None`` (the whole selection).
-ALL = "(all documents)"
-
-
-def doc_groups(tokens, doc_cats: np.ndarray, by: str | None) -> np.ndarray:
-    """The group label of each document, for pooling token counts by group.
-
-    ``doc_cats`` is an array of doc_ids (the categories of the token table's
-    ``doc_id`` column); ``by`` is any grouping accepted by
-    :func:`corpus_tools.corpus.group_labels`, or ``None`` for one group
-    labelled :data:`ALL`. Returns an object array aligned with ``doc_cats``.
-
-    Raises MetadataError for an unknown ``by``.
-    """
-    if by is None:
-        return np.full(len(doc_cats), ALL, dtype=object)
-    labels = group_labels(tokens.docs, by)
-    out = labels.reindex(pd.Index(doc_cats)).to_numpy(object)
-    # A doc_id with tokens but no metadata row cannot happen with tokenize();
-    # fall back to the doc_id rather than failing on a half-built table.
-    return np.where(pd.isna(out), doc_cats, out)
+ALL = ALL_DOCUMENTS
 
 
 def frequencies(
@@ -81,7 +62,7 @@ def frequencies(
     if column not in frame.columns:
         raise ParameterError(f"column={column!r} is not a token column; use 'lemma', 'norm' or 'token'")
     doc_codes, doc_cats = column_codes(frame["doc_id"])
-    groups = doc_groups(tokens, doc_cats, by)
+    groups = groups_for(tokens.docs, doc_cats, by)
     group_codes, group_cats = pd.factorize(groups, sort=True)
     tok_group = group_codes[doc_codes]
     keep = ~bool_column(frame, "is_punct")

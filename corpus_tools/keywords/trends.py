@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..corpus import date_position, group_labels
+from ..corpus import date_position, group_labels, groups_for
 from ..errors import ParameterError
 from ..tokens import bincount_rows, bool_column, column_codes, token_frame
-from .frequencies import doc_groups
 from .matching import TermMatcher, concept_terms
 
 __all__ = ["trend", "trend_summary"]
@@ -92,7 +91,7 @@ def trend(tokens, terms, *, by: str = "date", n_boot: int = 1000, seed: int = 0)
         unit_group = doc_cats[unit_doc]
     else:
         unit_codes = doc_codes
-        unit_group = doc_groups(tokens, doc_cats, by)
+        unit_group = groups_for(tokens.docs, doc_cats, by)
     n_units = len(unit_group)
     totals = bincount_rows(unit_codes, n_units, keep).astype(np.float64)
     counts = np.zeros((n_units, len(concepts)), dtype=np.float64)
