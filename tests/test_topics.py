@@ -128,6 +128,20 @@ def test_same_seed_gives_identical_results(planted, model3):
     pd.testing.assert_frame_equal(model3.doc_topics(), third.doc_topics(), check_exact=True)
     seeds = topics.fit_lda_seeds(planted, k=3, seeds=[0, 5], no_above=0.9, **FAST)
     pd.testing.assert_frame_equal(seeds[0].top_terms(), model3.top_terms(), check_exact=True)
+    pd.testing.assert_frame_equal(seeds[0].doc_topics(), model3.doc_topics(), check_exact=True)
+    assert [m.seed for m in seeds] == [0, 5]
+    assert not np.array_equal(seeds[1].phi(), model3.phi())  # another seed, another start
+
+
+def test_streamed_corpus_is_the_count_matrix(planted, model3):
+    # gensim reads the units through Sparse2Corpus: row i of the counts, as (term id, count) pairs
+    bow = model3.bow
+    docs = list(bow.corpus)
+    assert len(docs) == len(bow.corpus) == N_DOCS
+    dense = bow.counts.toarray()
+    for i in (0, 17, N_DOCS - 1):
+        assert [(int(t), int(c)) for t, c in docs[i]] == [(j, dense[i, j]) for j in np.flatnonzero(dense[i])]
+    assert sum(int(c) for doc in docs for _, c in doc) == N_DOCS * N_WORDS  # no_above=0.9 drops nothing here
 
 
 # -- the TopicModel tables -------------------------------------------------------------
@@ -285,7 +299,7 @@ def test_bad_parameters_are_refused(planted):
 def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp_path, monkeypatch):
     args = dict(k_values=[2, 3], seeds=[0, 1], no_above=0.9, **FAST)
     first = topics.sweep(planted, cache=tmp_path, **args)
-    files = list(tmp_path.glob("*.parquet"))
+    files = list(tmp_path.glob("*.arrow"))
     assert len(files) == 1
     assert first.equals(topics.sweep(planted, cache=False, **args))  # caching changes nothing
 
@@ -293,7 +307,7 @@ def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp
     def no_fit(*a, **k):
         raise AssertionError("refitted a model on a cache hit")
 
-    monkeypatch.setattr(topics, "_fit", no_fit)
+    monkeypatch.setattr(topics.selection, "fit_lda_bow", no_fit)
     again = topics.sweep(planted, cache=tmp_path, **args)
     pd.testing.assert_frame_equal(again, first)
     # any parameter change is a different entry, so it fits again
@@ -302,8 +316,14 @@ def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp
     monkeypatch.undo()
 
     # a damaged entry is reported and recomputed, then rewritten whole
-    files[0].write_bytes(b"not parquet")
-    with pytest.warns(CorpusWarning, match="cached topic sweep is unreadable"):
+    files[0].write_bytes(b"not an Arrow file")
+    with pytest.warns(CorpusWarning, match="sweeps cache file is corrupt or unreadable"):
         healed = topics.sweep(planted, cache=tmp_path, **args)
     pd.testing.assert_frame_equal(healed, first)
-    pd.testing.assert_frame_equal(pd.read_parquet(files[0]), first)
+    pd.testing.assert_frame_equal(pd.read_feather(files[0]), first)
+    # a readable table of the wrong size (a truncated write, a foreign file) is refitted too
+    first.head(2).to_feather(files[0])
+    with pytest.warns(CorpusWarning, match="expected 4 rows, found 2"):
+        healed = topics.sweep(planted, cache=tmp_path, **args)
+    pd.testing.assert_frame_equal(healed, first)
+
