@@ -1,4 +1,4 @@
-"""Tests for corpus_tools.topics: a planted-topic corpus through the real tokenizer.
+"""Tests for corpus_tools.topics (and its figures): a planted-topic corpus through the real tokenizer.
 
 The planted corpus has three disjoint 15-word vocabularies (fruit, tools,
 animals). Every document draws 85 % of its words from one vocabulary and
@@ -7,12 +7,17 @@ carrying 90 % of its mass, so the "true" top-10 of each topic is known.
 """
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 from corpus_tools import CorpusWarning, ParameterError, stats, tokenize, topics
 from corpus_tools.corpus import Corpus, Document
+from corpus_tools.plots import topics as topic_plots
 
 VOCABS = [
     "apple banana cherry grape lemon mango melon olive peach pear plum apricot papaya guava lychee".split(),
@@ -327,3 +332,29 @@ def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp
         healed = topics.sweep(planted, cache=tmp_path, **args)
     pd.testing.assert_frame_equal(healed, first)
 
+
+# -- figures -----------------------------------------------------------------------------
+def test_label_layout_does_not_depend_on_machine_speed(monkeypatch):
+    # Six labels on one spot must be moved apart. adjustText stops at a time limit unless
+    # given an iteration count, so on a loaded machine the layout (and the PNG) changed.
+    import adjustText
+
+    coords = pd.DataFrame(
+        {"topic": range(1, 7), "x": [0.0, 0.01, 0.0, 0.01, 0.005, 0.2], "y": [0.0, 0.0, 0.01, 0.01, 0.005, 0.2],
+         "prevalence": [0.2, 0.2, 0.2, 0.2, 0.1, 0.1]}
+    )
+    labels = pd.Series({t: f"{t}: a rather long topic label" for t in range(1, 7)})
+
+    def positions():
+        fig = topic_plots.plot_topic_map(coords, topic_labels=labels)
+        out = [t.get_position() for t in fig.axes[0].texts]
+        plt.close(fig)
+        return np.array(out)
+
+    fast = positions()
+    clock = iter(np.arange(0, 1e6, 5.0))  # every clock reading 5 s after the last: a very slow machine
+    monkeypatch.setattr(adjustText, "timer", lambda: next(clock))
+    slow = positions()
+    np.testing.assert_array_equal(fast, slow)
+    moved = np.abs(fast - coords[["x", "y"]].to_numpy()).max(axis=1)
+    assert (moved[:5] > 0).any()  # the overlapping labels were moved
