@@ -159,7 +159,7 @@ def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
             state["tokens"] = tokenize(state["corpus"], n_jobs=2, cache=cache)
 
         def bow():
-            state["bow"] = topics._prepare(state["tokens"], unit="document", no_below=5, no_above=0.5)
+            state["bow"] = topics.prepare_bow(state["tokens"], unit="document", no_below=5, no_above=0.5)
 
         def lda():
             state["model"] = topics.fit_lda(state["tokens"], k=20, unit="document", passes=1, no_below=5, no_above=0.5)

@@ -1,4 +1,4 @@
-"""Tests for corpus_tools.topics: a planted-topic corpus through the real tokenizer.
+"""Tests for corpus_tools.topics (and its figures): a planted-topic corpus through the real tokenizer.
 
 The planted corpus has three disjoint 15-word vocabularies (fruit, tools,
 animals). Every document draws 85 % of its words from one vocabulary and
@@ -7,12 +7,17 @@ carrying 90 % of its mass, so the "true" top-10 of each topic is known.
 """
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 from corpus_tools import CorpusWarning, ParameterError, stats, tokenize, topics
 from corpus_tools.corpus import Corpus, Document
+from corpus_tools.plots import topics as topic_plots
 
 VOCABS = [
     "apple banana cherry grape lemon mango melon olive peach pear plum apricot papaya guava lychee".split(),
@@ -128,6 +133,20 @@ def test_same_seed_gives_identical_results(planted, model3):
     pd.testing.assert_frame_equal(model3.doc_topics(), third.doc_topics(), check_exact=True)
     seeds = topics.fit_lda_seeds(planted, k=3, seeds=[0, 5], no_above=0.9, **FAST)
     pd.testing.assert_frame_equal(seeds[0].top_terms(), model3.top_terms(), check_exact=True)
+    pd.testing.assert_frame_equal(seeds[0].doc_topics(), model3.doc_topics(), check_exact=True)
+    assert [m.seed for m in seeds] == [0, 5]
+    assert not np.array_equal(seeds[1].phi(), model3.phi())  # another seed, another start
+
+
+def test_streamed_corpus_is_the_count_matrix(planted, model3):
+    # gensim reads the units through Sparse2Corpus: row i of the counts, as (term id, count) pairs
+    bow = model3.bow
+    docs = list(bow.corpus)
+    assert len(docs) == len(bow.corpus) == N_DOCS
+    dense = bow.counts.toarray()
+    for i in (0, 17, N_DOCS - 1):
+        assert [(int(t), int(c)) for t, c in docs[i]] == [(j, dense[i, j]) for j in np.flatnonzero(dense[i])]
+    assert sum(int(c) for doc in docs for _, c in doc) == N_DOCS * N_WORDS  # no_above=0.9 drops nothing here
 
 
 # -- the TopicModel tables -------------------------------------------------------------
@@ -285,7 +304,7 @@ def test_bad_parameters_are_refused(planted):
 def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp_path, monkeypatch):
     args = dict(k_values=[2, 3], seeds=[0, 1], no_above=0.9, **FAST)
     first = topics.sweep(planted, cache=tmp_path, **args)
-    files = list(tmp_path.glob("*.parquet"))
+    files = list(tmp_path.glob("*.arrow"))
     assert len(files) == 1
     assert first.equals(topics.sweep(planted, cache=False, **args))  # caching changes nothing
 
@@ -293,7 +312,7 @@ def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp
     def no_fit(*a, **k):
         raise AssertionError("refitted a model on a cache hit")
 
-    monkeypatch.setattr(topics, "_fit", no_fit)
+    monkeypatch.setattr(topics.selection, "fit_lda_bow", no_fit)
     again = topics.sweep(planted, cache=tmp_path, **args)
     pd.testing.assert_frame_equal(again, first)
     # any parameter change is a different entry, so it fits again
@@ -302,8 +321,40 @@ def test_sweep_cache_reads_back_the_same_table_and_refits_on_change(planted, tmp
     monkeypatch.undo()
 
     # a damaged entry is reported and recomputed, then rewritten whole
-    files[0].write_bytes(b"not parquet")
-    with pytest.warns(CorpusWarning, match="cached topic sweep is unreadable"):
+    files[0].write_bytes(b"not an Arrow file")
+    with pytest.warns(CorpusWarning, match="sweeps cache file is corrupt or unreadable"):
         healed = topics.sweep(planted, cache=tmp_path, **args)
     pd.testing.assert_frame_equal(healed, first)
-    pd.testing.assert_frame_equal(pd.read_parquet(files[0]), first)
+    pd.testing.assert_frame_equal(pd.read_feather(files[0]), first)
+    # a readable table of the wrong size (a truncated write, a foreign file) is refitted too
+    first.head(2).to_feather(files[0])
+    with pytest.warns(CorpusWarning, match="expected 4 rows, found 2"):
+        healed = topics.sweep(planted, cache=tmp_path, **args)
+    pd.testing.assert_frame_equal(healed, first)
+
+
+# -- figures -----------------------------------------------------------------------------
+def test_label_layout_does_not_depend_on_machine_speed(monkeypatch):
+    # Six labels on one spot must be moved apart. adjustText stops at a time limit unless
+    # given an iteration count, so on a loaded machine the layout (and the PNG) changed.
+    import adjustText
+
+    coords = pd.DataFrame(
+        {"topic": range(1, 7), "x": [0.0, 0.01, 0.0, 0.01, 0.005, 0.2], "y": [0.0, 0.0, 0.01, 0.01, 0.005, 0.2],
+         "prevalence": [0.2, 0.2, 0.2, 0.2, 0.1, 0.1]}
+    )
+    labels = pd.Series({t: f"{t}: a rather long topic label" for t in range(1, 7)})
+
+    def positions():
+        fig = topic_plots.plot_topic_map(coords, topic_labels=labels)
+        out = [t.get_position() for t in fig.axes[0].texts]
+        plt.close(fig)
+        return np.array(out)
+
+    fast = positions()
+    clock = iter(np.arange(0, 1e6, 5.0))  # every clock reading 5 s after the last: a very slow machine
+    monkeypatch.setattr(adjustText, "timer", lambda: next(clock))
+    slow = positions()
+    np.testing.assert_array_equal(fast, slow)
+    moved = np.abs(fast - coords[["x", "y"]].to_numpy()).max(axis=1)
+    assert (moved[:5] > 0).any()  # the overlapping labels were moved

@@ -88,7 +88,7 @@ def test_token_counts_match_the_raw_text(corpus, tokens):
 
 
 def test_streamed_bag_of_words_equals_gensim_dictionary(tokens):
-    bow = topics._prepare(tokens, unit="document", no_below=5, no_above=0.5)
+    bow = topics.prepare_bow(tokens, unit="document", no_below=5, no_above=0.5)
     _, bags = tokens.bags(unit="document")
     d = Dictionary(bags)
     d.filter_extremes(no_below=5, no_above=0.5, keep_n=None)
