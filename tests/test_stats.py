@@ -12,20 +12,41 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import power_divergence
+from scipy.stats import binomtest, fisher_exact, norm, power_divergence
+from scipy.stats import f as f_dist
+from scipy.stats import gamma as gamma_dist
+from scipy.stats import t as student_t
 
+from corpus_tools import stats as cts
 from corpus_tools.stats import (
+    DEFAULT_PRIOR_SCALE,
+    FEW_UNITS,
+    MIN_TREND_DATES,
+    MIN_TREND_DOCS,
     bh_adjust,
+    binom_test_two_sided,
     bootstrap_rate_ci,
+    clopper_pearson,
     dirichlet_prior,
+    exact_keyness_pvalue,
+    fisher_exact_two_sided,
     g2_pvalue,
     jaccard,
     jensen_shannon_divergence,
+    keyness_pvalue,
     log_likelihood_g2,
     log_odds_dirichlet,
     log_ratio,
     match_topics,
+    natural_spline_basis,
+    nb_trend,
     pairwise_jsd,
+    permutation_test,
+    poisson_rate_ci,
+    prior_strength,
+    quasi_poisson_test,
+    rate_ci,
+    rate_ratio_test,
     relevance,
 )
 
@@ -453,32 +474,6 @@ def test_pairwise_jsd():
 # of differences, the trend model and the log-odds prior strength.
 # ===========================================================================
 
-from scipy.stats import binomtest, chi2, fisher_exact  # noqa: E402
-from scipy.stats import gamma as gamma_dist  # noqa: E402
-from scipy.stats import norm  # noqa: E402
-from scipy.stats import t as student_t  # noqa: E402
-
-from corpus_tools import stats as cts  # noqa: E402
-from corpus_tools.stats import (  # noqa: E402
-    DEFAULT_PRIOR_SCALE,
-    FEW_UNITS,
-    MIN_TREND_DATES,
-    MIN_TREND_DOCS,
-    binom_test_two_sided,
-    clopper_pearson,
-    exact_keyness_pvalue,
-    fisher_exact_two_sided,
-    keyness_pvalue,
-    natural_spline_basis,
-    nb_trend,
-    permutation_test,
-    poisson_rate_ci,
-    prior_strength,
-    quasi_poisson_test,
-    rate_ci,
-    rate_ratio_test,
-)
-
 
 # ---------------------------------------------------------------------------
 # Garwood (1936) exact Poisson interval
@@ -764,7 +759,8 @@ QP_T2 = np.array([1000, 1100, 700, 1300])
 def test_quasi_poisson_test_matches_statsmodels_glm():
     import statsmodels.api as sm
 
-    q = quasi_poisson_test(QP_Y1, QP_T1, QP_Y2, QP_T2)
+    # With Pearson's dispersion the test is statsmodels' quasi-Poisson GLM.
+    q = quasi_poisson_test(QP_Y1, QP_T1, QP_Y2, QP_T2, dispersion_method="pearson")
     y = np.r_[QP_Y1, QP_Y2]
     t = np.r_[QP_T1, QP_T2]
     X = sm.add_constant(np.r_[np.ones(5), np.zeros(4)])
@@ -776,9 +772,9 @@ def test_quasi_poisson_test_matches_statsmodels_glm():
     assert float(q.dispersion) == pytest.approx(full.scale, rel=1e-9)  # X2/7 = 1.98 > 1
     assert q.df == 7
     F = (null.deviance - full.deviance) / full.scale
-    assert float(q.p_value) == pytest.approx(f_sf(F, 1, 7), rel=1e-9)
+    assert float(q.p_value) == pytest.approx(f_dist.sf(F, 1, 7), rel=1e-9)
     # The interval's ends are where the scaled profile G2 hits the F critical value.
-    crit = float(q.dispersion) * f_ppf(0.95, 1, 7)
+    crit = float(q.dispersion) * f_dist.ppf(0.95, 1, 7)
     for rho in (float(q.low), float(q.high)):
         p = rho * 5400 / (rho * 5400 + 4100)
         g2 = 2 * (10 * math.log(10 / (13 * p)) + 3 * math.log(3 / (13 * (1 - p))))
@@ -786,16 +782,26 @@ def test_quasi_poisson_test_matches_statsmodels_glm():
     assert float(q.low) < float(q.rate_ratio) < float(q.high)
 
 
-def f_sf(x, d1, d2):
-    from scipy.stats import f
+def _jackknife_spread_loop(y, t):
+    """v_J * T^2 of one group's pooled rate, by a plain loop."""
+    n, Y, T = len(y), sum(y), sum(t)
+    loo = [(Y - y[i]) / (T - t[i]) for i in range(n)]
+    m = sum(loo) / n
+    return (n - 1) / n * sum((r - m) ** 2 for r in loo) * T * T
 
-    return f.sf(x, d1, d2)
 
-
-def f_ppf(q, d1, d2):
-    from scipy.stats import f
-
-    return f.ppf(q, d1, d2)
+def test_quasi_poisson_test_jackknife_dispersion():
+    # Default dispersion: (v_J1 T1^2 + v_J2 T2^2) / (Y1 + Y2), floored at 1;
+    # the rate ratio is the same, p is F(1, 7) of the same G2 scaled by it.
+    q = quasi_poisson_test(QP_Y1, QP_T1, QP_Y2, QP_T2)
+    phi = (_jackknife_spread_loop(list(QP_Y1), list(QP_T1)) + _jackknife_spread_loop(list(QP_Y2), list(QP_T2))) / 13
+    assert phi > 1
+    assert float(q.dispersion) == pytest.approx(phi, rel=1e-12)
+    assert float(q.rate_ratio) == pytest.approx((10 / 5400) / (3 / 4100), rel=1e-12)
+    g2 = float(log_likelihood_g2(10, 3, 5400, 4100))
+    assert float(q.p_value) == pytest.approx(f_dist.sf(g2 / phi, 1, 7), rel=1e-12)
+    with pytest.raises(ValueError):
+        quasi_poisson_test(QP_Y1, QP_T1, QP_Y2, QP_T2, dispersion_method="deviance")
 
 
 def test_quasi_poisson_test_floor_swap_and_zero_groups():
@@ -804,7 +810,7 @@ def test_quasi_poisson_test_floor_swap_and_zero_groups():
     q = quasi_poisson_test([2, 2], [200, 200], [1, 0, 0], [200, 100, 100])
     assert float(q.dispersion) == 1.0 and q.df == 3
     g2 = float(log_likelihood_g2(4, 1, 400, 400))
-    assert float(q.p_value) == pytest.approx(f_sf(g2, 1, 3), rel=1e-12)
+    assert float(q.p_value) == pytest.approx(f_dist.sf(g2, 1, 3), rel=1e-12)
     # Swapping the groups inverts the ratio and keeps p.
     s = quasi_poisson_test([1, 0, 0], [200, 100, 100], [2, 2], [200, 200])
     assert float(s.rate_ratio) == pytest.approx(1 / float(q.rate_ratio))

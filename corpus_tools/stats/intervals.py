@@ -308,15 +308,18 @@ def rate_ci(counts, totals, *, ci: float = 0.95, per: float = 1000.0, method: st
     A zero count therefore gets [0, Garwood upper bound > 0], never [0, 0],
     and no interval has zero width.
 
-    Why this one (design by simulation, ``benchmarks/coverage.py``): with
-    paragraph lengths and burstiness estimated from the seeds (7-25
-    paragraphs, rates 1-8 per 1,000), the percentile bootstrap covered 0.36-0.90
+    Why this one (design by simulation, ``benchmarks/coverage.py``, 10,000
+    replicates a cell): with paragraph lengths and burstiness estimated from
+    the seeds (7-25 paragraphs, rates 1-8 per 1,000), the percentile
+    bootstrap covered 0.34-0.90 (up to 65% of its intervals of zero width)
     and Garwood on pooled tokens 0.89-0.98 (worst at 8 per 1,000, where
-    clustering matters); this interval covered at least 0.95 in every cell, and
-    at least 0.94 with twice the seeds' burstiness. With documents as units
-    (groups of 3-30) it covers about 0.93-0.97; strongly skewed
-    between-document rates (gamma shape 1) bring it down to ~0.91 at 5-10
-    documents. See the benchmark README for the table.
+    clustering matters); this interval covered 0.954-0.996, and 0.944-0.995
+    with twice the seeds' burstiness. Pearson's X2/(n-1) in place of the
+    jackknife, or the normal in place of t, covered less with documents as
+    units. With documents as units (groups of 3-30 built like the seeds) it
+    covers 0.934-0.978; with strongly skewed between-document rates (gamma
+    shape 1) 0.917-0.964, lowest at 3-10 documents and 8 per 1,000. See the
+    Coverage section of ``benchmarks/README.md``.
 
     ``method="poisson"``: Garwood's interval on the pooled count, ignoring
     the units (``dispersion`` is 1).

@@ -84,16 +84,17 @@ def natural_spline_basis(x, *, df: int) -> np.ndarray:
 
 
 def _design(xs, groups, spline_df):
+    """Design matrices (straight line, and straight line + spline bends), with group intercepts."""
     n = xs.shape[0]
-    cols = [np.ones(n)]
-    cols.append(xs if spline_df is None else natural_spline_basis(xs, df=spline_df)[:, 0])
-    extra = natural_spline_basis(xs, df=spline_df)[:, 1:] if spline_df not in (None, 1) else np.empty((n, 0))
+    # The spline's first column is x itself, so only its others are the bends.
+    bends = natural_spline_basis(xs, df=spline_df)[:, 1:] if spline_df else np.empty((n, 0))
     g_cols = np.empty((n, 0))
     if groups is not None:
         levels = sorted(set(groups))
-        g_cols = np.column_stack([(groups == lv).astype(float) for lv in levels[1:]]) if len(levels) > 1 else g_cols
-    linear = np.column_stack(cols + [g_cols])
-    full = np.column_stack([linear, extra]) if extra.shape[1] else linear
+        if len(levels) > 1:
+            g_cols = np.column_stack([(groups == lv).astype(float) for lv in levels[1:]])
+    linear = np.column_stack([np.ones(n), xs, g_cols])
+    full = np.column_stack([linear, bends]) if bends.shape[1] else linear
     return linear, full
 
 
@@ -212,6 +213,9 @@ def nb_trend(
         raise ParameterError(f"per_years={per_years!r}: give a positive number of years (10 = per decade)")
     if method not in ("auto", "negative_binomial", "quasi_poisson"):
         raise ParameterError(f"method={method!r}: use 'auto', 'negative_binomial' or 'quasi_poisson'")
+    if spline_df is not None and (isinstance(spline_df, bool) or not isinstance(spline_df, (int, np.integer))
+                                  or spline_df < 1):
+        raise ParameterError(f"spline_df={spline_df!r}: give a whole number of spline columns >= 1, or None")
     y = integer_array(counts, "counts")
     e = nonneg_array(exposure, "exposure")
     xv = finite_array(x, "x")
