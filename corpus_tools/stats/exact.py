@@ -161,7 +161,9 @@ def fisher_exact_two_sided(a, b, c, d) -> np.ndarray:
         pupper = hypergeom.sf(ah - 1.0, Mh, n1h, nh)
         # Tables below the mode less likely than the observed: x from 0 to
         # the last one with pmf < thr (pmf non-decreasing there).
-        first_not = _first_index(lambda x: (x > mh) | (hypergeom.pmf(x, Mh, n1h, nh) >= th), np.zeros_like(ah), mh + 1.0)
+        first_not = _first_index(
+            lambda x: (x > mh) | (hypergeom.pmf(x, Mh, n1h, nh) >= th), np.zeros_like(ah), mh + 1.0
+        )
         p[high] = pupper + hypergeom.cdf(first_not - 1.0, Mh, n1h, nh)
     out[valid] = np.minimum(p, 1.0)
     return out
