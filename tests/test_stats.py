@@ -885,7 +885,7 @@ def test_permutation_test_sampled_matches_plain_loop():
 
 
 def test_permutation_test_chunking_does_not_change_draws(monkeypatch):
-    import corpus_tools.stats.tests as tests_module
+    import corpus_tools.stats.differences as tests_module
 
     c1, t1 = [3, 0, 5, 2, 7], [900, 1100, 1500, 800, 2000]
     c2, t2 = [[1, 4], [0, 1], [2, 2], [0, 0]], [1000, 900, 1300, 600]

@@ -61,7 +61,7 @@ group_seed
     One reproducible random stream per group (seed and group label).
 
 Modules: ``keyness`` (log-odds and its prior, G², Log Ratio), ``multiple``
-(BH), ``intervals`` (rates with intervals), ``tests`` (tests of a difference
+(BH), ``intervals`` (rates with intervals), ``differences`` (tests of a difference
 between two texts or groups), ``exact`` (vectorised exact p-values),
 ``models`` (trend regression), ``similarity`` (relevance, Jaccard, topic
 matching, JSD), ``random`` (per-group seeds), ``checks`` (input checks).
@@ -84,7 +84,7 @@ from .models import MIN_TREND_DATES, MIN_TREND_DOCS, natural_spline_basis, nb_tr
 from .multiple import bh_adjust
 from .random import group_seed
 from .similarity import jaccard, jensen_shannon_divergence, match_topics, pairwise_jsd, relevance
-from .tests import (
+from .differences import (
     EXPECTED_MIN,
     PermutationTest,
     QuasiPoissonTest,
