@@ -51,7 +51,7 @@ from __future__ import annotations
 from .actors import FRAMING_COLUMNS, actor_examples, actor_framing, actor_sentences, sentence_sentiment
 from .counts import GroupTermCounts, doc_group_codes, doc_groups, group_term_counts
 from .distinctive import distinctive_terms
-from .reference import REFERENCE_COLUMNS, reference_frequencies, reference_keyness
+from .reference import REFERENCE_COLUMNS, REFERENCE_MATCHES, reference_frequencies, reference_keyness
 from .similarity import cluster_order, matrix_agreement, similarity, topic_similarity
 from .stance import STANCE_CLASSES, STANCE_MARKERS, STANCE_TERMS, format_stance, stance, stance_summary
 from .voice import (
@@ -84,6 +84,7 @@ __all__ = [
     "reference_keyness",
     "reference_frequencies",
     "REFERENCE_COLUMNS",
+    "REFERENCE_MATCHES",
     "group_term_counts",
     "GroupTermCounts",
     "doc_groups",

@@ -25,7 +25,7 @@ from ..config import PER
 from ..errors import ParameterError
 from .counts import group_term_counts
 
-__all__ = ["reference_keyness", "reference_frequencies", "ALL", "BIN_FACTOR", "MATCHES", "REFERENCE_COLUMNS"]
+__all__ = ["reference_keyness", "reference_frequencies", "ALL", "BIN_FACTOR", "REFERENCE_MATCHES", "REFERENCE_COLUMNS"]
 
 #: Group label of the whole selection when ``by=None`` (as in :mod:`corpus_tools.keywords`).
 ALL = "(all documents)"
@@ -38,7 +38,7 @@ ALL = "(all documents)"
 BIN_FACTOR = 10 ** 0.005
 
 #: How a term was matched to the reference list (the ``match`` column).
-MATCHES = {
+REFERENCE_MATCHES = {
     "word": "one word the reference lists: compared and tested",
     "unknown": "one word the reference does not list (below ~1e-8 for 'large'): no frequency, not tested",
     "multiword": "a phrase merged by the tokenizer (united_states) or a term wordfreq splits (non-alignment)",
@@ -64,7 +64,7 @@ def reference_frequencies(terms, *, wordlist: str = "large") -> pd.DataFrame:
     ``u.s.`` is looked up as wordfreq's ``u.s``). The frequency is the
     stored bin value, 10**(-c/100) for a bin of c centibels (see
     :data:`BIN_FACTOR`), not word_frequency's three-significant-figure
-    rounding of it. The ``match`` of each term (:data:`MATCHES`), checked in
+    rounding of it. The ``match`` of each term (:data:`REFERENCE_MATCHES`), checked in
     this order:
 
     * ``number``: contains a digit (wordfreq gives numbers a frequency by
@@ -195,7 +195,7 @@ def reference_keyness(
     **Matching.** Terms are surface forms (``column="norm"``: lowercased,
     curly quotes folded), because wordfreq counts surface words; a lemma
     (all inflections) against one surface form's frequency would be biased.
-    Not tested, and listed with their ``match`` (:data:`MATCHES`): numbers,
+    Not tested, and listed with their ``match`` (:data:`REFERENCE_MATCHES`): numbers,
     clitics, phrases merged by the tokenizer (``united_states``; their words
     are not counted under ``united`` and ``states`` either, so those words
     look rarer than they are) and words the reference does not list
