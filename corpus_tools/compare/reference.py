@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.stats import chi2, poisson
 
 from .. import stats
 from ..config import PER
 from ..errors import ParameterError
-from .counts import group_term_counts
+from ..tokens import CHUNK_ROWS, bool_column, column_codes, token_frame
+from .counts import MAX_CELLS, doc_group_codes, group_term_counts
 
 __all__ = ["reference_keyness", "reference_frequencies", "ALL", "BIN_FACTOR", "REFERENCE_MATCHES", "REFERENCE_COLUMNS"]
 
@@ -41,7 +43,10 @@ BIN_FACTOR = 10 ** 0.005
 REFERENCE_MATCHES = {
     "word": "one word the reference lists: compared and tested",
     "unknown": "one word the reference does not list (below ~1e-8 for 'large'): no frequency, not tested",
-    "multiword": "a phrase merged by the tokenizer (united_states) or a term wordfreq splits (non-alignment)",
+    "multiword": "a phrase merged by the tokenizer: not compared itself, counted under each of its words "
+                 "(united_states -> united, states); or a compound wordfreq splits (non-alignment)",
+    "abbreviation": "wordfreq reads it as another word: it drops the final period, so the initial a. "
+                    "would be the article a",
     "number": "contains a digit: wordfreq's number frequencies are modelled by shape, not counted",
     "clitic": "a clitic the tokenizer splits off ('s, n't): wordfreq keeps china's and don't whole",
 }
@@ -58,14 +63,13 @@ def reference_frequencies(terms, *, wordlist: str = "large") -> pd.DataFrame:
     """Match terms to wordfreq's English list and look up their frequencies.
 
     A term is looked up the way ``wordfreq.word_frequency(term, "en",
-    wordlist=wordlist)`` does it: wordfreq's own tokenizer
-    (``wordfreq.lossy_tokenize``, Unicode word segmentation, case-folded)
-    must read it as exactly **one** word, and that word is looked up (so
-    ``u.s.`` is looked up as wordfreq's ``u.s``). The frequency is the
-    stored bin value, 10**(-c/100) for a bin of c centibels (see
-    :data:`BIN_FACTOR`), not word_frequency's three-significant-figure
-    rounding of it. The ``match`` of each term (:data:`REFERENCE_MATCHES`), checked in
-    this order:
+    wordlist=wordlist)`` does it, with one more condition: wordfreq's own
+    tokenizer (``wordfreq.lossy_tokenize``: Unicode word segmentation, case
+    folding) must read it as exactly **one** word, and that word must be the
+    term itself (case-folded). The frequency is the stored bin value,
+    10**(-c/100) for a bin of c centibels (see :data:`BIN_FACTOR`), not
+    word_frequency's three-significant-figure rounding of it. The ``match``
+    of each term (:data:`REFERENCE_MATCHES`), checked in this order:
 
     * ``number``: contains a digit (wordfreq gives numbers a frequency by
       their shape and Benford's law, not by counting them);
@@ -76,6 +80,9 @@ def reference_frequencies(terms, *, wordlist: str = "large") -> pd.DataFrame:
       ``united_states``; wordfreq has no frequencies for word sequences, and
       its estimate for them is a heuristic) or wordfreq splits it into
       several words (``non-alignment`` with ``hyphens="keep"``);
+    * ``abbreviation``: wordfreq reads it as one *other* word: it drops a
+      final period, so the initial ``a.`` would be looked up as the article
+      ``a`` (and ``u.s.`` as ``u.s``);
     * ``word`` if the list has the word, else ``unknown``.
 
     Vectorised over terms: plain lowercase ASCII words (nearly all terms) are
@@ -119,11 +126,14 @@ def reference_frequencies(terms, *, wordlist: str = "large") -> pd.DataFrame:
     plain = free & terms.str.fullmatch(r"[a-z]+").to_numpy()
     key = pd.Series(np.where(plain, terms.to_numpy(object), None), dtype=object)
     for i in np.flatnonzero(free & ~plain):
-        parts = wordfreq.lossy_tokenize(terms.iat[i], _LANG)
-        if len(parts) == 1:
-            key.iat[i] = parts[0]
-        elif len(parts) > 1:
+        term = terms.iat[i]
+        parts = wordfreq.lossy_tokenize(term, _LANG)
+        if len(parts) > 1:
             match[i] = "multiword"
+        elif len(parts) == 1 and parts[0] == term.casefold():
+            key.iat[i] = parts[0]
+        elif len(parts) == 1:
+            match[i] = "abbreviation"
         # no word at all (a symbol that is not punctuation): stays unknown below
     # get_frequency_dict holds the stored bins, 10**(-c/100) exactly (lru-cached by wordfreq).
     table = wordfreq.get_frequency_dict(_LANG, wordlist)
@@ -164,9 +174,9 @@ def reference_keyness(
       Poisson with mean ``expected = n_tokens * frequency``: the binomial's
       limit for rare words, whose variance is larger by 1 / (1 - frequency),
       at most 1.002 for content words and 1.06 for "the", so the test errs,
-      slightly, on the conservative side. The reference is only known to within its bin
-      (:data:`BIN_FACTOR`), so the null is the bin, not a point (a range
-      null, Hodges & Lehmann 1954): p = min(1, 2 * min(P(X ≤ count; mu_lo),
+      slightly, on the conservative side. The reference is only known to
+      within its bin (:data:`BIN_FACTOR`), so the null is the bin, not a
+      point (a range null, Hodges & Lehmann 1954): p = min(1, 2 * min(P(X ≤ count; mu_lo),
       P(X ≥ count; mu_hi))) with mu_lo, mu_hi = expected / and * BIN_FACTOR,
       the central exact test (Garwood 1936; Fay 2010) at the nearer edge of
       the bin. It is valid for every frequency in the bin, and it keeps the
@@ -195,21 +205,25 @@ def reference_keyness(
     **Matching.** Terms are surface forms (``column="norm"``: lowercased,
     curly quotes folded), because wordfreq counts surface words; a lemma
     (all inflections) against one surface form's frequency would be biased.
-    Not tested, and listed with their ``match`` (:data:`REFERENCE_MATCHES`): numbers,
-    clitics, phrases merged by the tokenizer (``united_states``; their words
-    are not counted under ``united`` and ``states`` either, so those words
-    look rarer than they are) and words the reference does not list
-    (``unknown``: no frequency, no log ratio, nothing divided by zero). A
-    hyphenated compound is split into its words by the default tokenizer
-    (``hyphens="split"``), as wordfreq does, and each word is compared.
+    wordfreq counts words, not phrases, so a phrase the tokenizer merged is
+    counted under each word of its canonical form (``united_states`` adds
+    to ``united`` and ``states``, whether the text said "United States" or
+    "US"; otherwise a corpus about the United Nations would seem to avoid
+    the word "united"). A hyphenated compound is split into its words by
+    the default tokenizer (``hyphens="split"``), as wordfreq does. Not
+    tested, and listed with their ``match`` (:data:`REFERENCE_MATCHES`):
+    the merged phrases themselves, numbers, clitics, abbreviations that
+    wordfreq reads as another word, and words the reference does not list
+    (``unknown``: no frequency, no log ratio, nothing divided by zero).
     Punctuation is never counted, and stopwords are not listed by default.
 
-    **Denominators.** ``n_tokens`` is the group's non-punctuation tokens,
-    stopwords included (as in :func:`corpus_tools.compare.distinctive_terms`),
-    because wordfreq's proportions are of all words. The two tokenizations
-    still differ slightly: clitics are separate tokens here and merged
-    phrases one token, so the denominators differ by a few per cent (a
-    log ratio within about ±0.05 of 0 means nothing).
+    **Denominators.** ``n_tokens`` is the group's words: its non-punctuation
+    tokens, stopwords included (as in
+    :func:`corpus_tools.compare.distinctive_terms`), with a merged phrase
+    counted as its words, because wordfreq's proportions are of all words.
+    The two tokenizations still differ slightly (clitics are separate tokens
+    here, "China's" one word in wordfreq), so a log ratio within about ±0.05
+    of 0 means nothing.
 
     **Listing.** A (group, term) row exists when the group uses the term at
     least ``min_count`` times: the comparison starts from the corpus's own
@@ -251,17 +265,18 @@ def reference_keyness(
     DataFrame with :data:`REFERENCE_COLUMNS`: ``group, term, match, count,
     n_tokens, per_1k, ref_per_1k, expected, log_ratio, log_ratio_low,
     log_ratio_high, p, p_adj, significant, alpha``. One row per group and
-    listed term; ``per_1k`` and ``ref_per_1k`` are per 1,000 tokens; the
-    statistics are NaN (and ``significant`` False) unless ``match`` is
-    ``"word"``. Sorted by group, tested terms first, then ``log_ratio``
-    descending, count descending, term.
+    listed word or merged phrase; ``per_1k`` and ``ref_per_1k`` are per
+    1,000 words (``n_tokens``); the statistics are NaN (and ``significant``
+    False) unless ``match`` is ``"word"``. Sorted by group, tested terms
+    first, then ``log_ratio`` descending, count descending, term.
 
     Raises
     ------
     ParameterError
         A ``column`` other than ``"norm"``, a bad ``min_count``, ``alpha`` or
-        ``wordlist``, or no term used ``min_count`` times; MetadataError for
-        an unknown ``by``.
+        ``wordlist``, no term used ``min_count`` times, or more groups x
+        words than :data:`corpus_tools.compare.counts.MAX_CELLS`;
+        MetadataError for an unknown ``by``.
 
     Examples
     --------
@@ -283,17 +298,15 @@ def reference_keyness(
         key = "\x1fall"
         tokens = tokens.derive(tokens.frame, tag="reference:all", docs=tokens.docs.assign(**{key: ALL}))
         by = key
-    # min_count on the whole corpus is an exact pre-filter: a term used fewer
-    # times in all groups together cannot reach it in one group.
-    counts, _, n_group, groups, terms = group_term_counts(
-        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count
-    )
+    words = _word_counts(tokens, by=by, min_count=min_count, drop_stopwords=drop_stopwords)
+    counts, n_group, groups, terms, phrases, phrase_counts = words
     gi, vi = np.nonzero(counts >= min_count)   # row-major: by group, then term
+    pg, pv = np.nonzero(phrase_counts >= min_count)
     if gi.size == 0:
         raise ParameterError(f"no term occurs at least min_count={min_count} times in a group; lower MIN_COUNT")
     ref = reference_frequencies(terms, wordlist=wordlist)
-    k = counts[gi, vi].astype(np.int64)
-    n = n_group[gi].astype(np.int64)
+    k = counts[gi, vi]
+    n = n_group[gi]
     freq = ref["frequency"].to_numpy(np.float64)[vi]
     match = ref["match"].to_numpy(object)[vi]
     tested = match == "word"
@@ -328,26 +341,30 @@ def reference_keyness(
     lo[tested] = np.log2(chi2.ppf(a / 2, 2 * kt) / 2 / mu)
     hi[tested] = np.log2(chi2.ppf(1 - a / 2, 2 * kt + 2) / 2 / mu)
 
+    # The merged phrases themselves: listed (their words were counted above), not tested.
+    n_all = np.concatenate([n, n_group[pg]])
+    k_all = np.concatenate([k, phrase_counts[pg, pv]])
+    nan = np.full(len(pg), np.nan)
     out = pd.DataFrame(
         {
-            "group": groups[gi],
-            "term": terms[vi],
-            "match": match,
-            "count": k,
-            "n_tokens": n,
-            "per_1k": k / n * PER,
-            "ref_per_1k": freq * PER,
-            "expected": expected,
-            "log_ratio": lr,
-            "log_ratio_low": lo,
-            "log_ratio_high": hi,
-            "p": p,
-            "p_adj": p_adj,
-            "significant": significant,
+            "group": np.concatenate([groups[gi], groups[pg]]),
+            "term": np.concatenate([terms[vi], phrases[pv]]),
+            "match": np.concatenate([match, np.full(len(pg), "multiword", dtype=object)]),
+            "count": k_all,
+            "n_tokens": n_all,
+            "per_1k": k_all / n_all * PER,
+            "ref_per_1k": np.concatenate([freq * PER, nan]),
+            "expected": np.concatenate([expected, nan]),
+            "log_ratio": np.concatenate([lr, nan]),
+            "log_ratio_low": np.concatenate([lo, nan]),
+            "log_ratio_high": np.concatenate([hi, nan]),
+            "p": np.concatenate([p, nan]),
+            "p_adj": np.concatenate([p_adj, nan]),
+            "significant": np.concatenate([significant, np.zeros(len(pg), dtype=bool)]),
             "alpha": float(alpha),
         }
     )
-    out["_untested"] = ~tested
+    out["_untested"] = out["match"] != "word"
     out = out.sort_values(
         ["group", "_untested", "log_ratio", "count", "term"],
         ascending=[True, True, False, False, True],
@@ -356,3 +373,74 @@ def reference_keyness(
         kind="mergesort",
     )
     return out.drop(columns="_untested")
+
+
+def _word_counts(tokens, *, by: str, min_count: int, drop_stopwords: bool):
+    """Word counts per group as wordfreq would count them: merged phrases counted under their words.
+
+    Counts every norm per group (:func:`group_term_counts`, stopwords
+    included), then maps each merged phrase (a norm with ``_``, the
+    tokenizer's canonical form) onto its words with one sparse product, so
+    that ``united_states`` adds to ``united`` and ``states``, and a group's
+    size counts the phrase as that many words, as wordfreq's proportions do.
+    A word is a stopword when the token table flags that norm as one
+    anywhere (so a custom stopword list is respected); a word found only
+    inside phrases is not. Raises ParameterError when the group x norm
+    table would exceed :data:`corpus_tools.compare.counts.MAX_CELLS`.
+
+    Returns ``(counts, n_words, groups, terms, phrases, phrase_counts)``:
+    (G, W) int64 counts of the W listed words (stopwords left out when
+    ``drop_stopwords``), the groups' sizes in words, the group labels, the
+    words, and the merged phrases with their own (G, P) counts.
+    """
+    # Every norm is counted (min_count=1): a word's count may come partly from
+    # phrases, so no pre-filter on single norms would be exact.
+    frame = token_frame(tokens, column="norm")
+    n_groups = len(doc_group_codes(tokens, by)[2])
+    n_norms = len(frame["norm"].cat.categories)
+    if n_groups * (n_norms + 1) > MAX_CELLS:
+        raise ParameterError(
+            f"reference_keyness counts every word of every group: {n_groups} groups x {n_norms} words is too "
+            "large a table; group more coarsely (REFERENCE_BY) or select fewer documents (SELECT_WHERE)"
+        )
+    counts, _, n_group, groups, norms = group_term_counts(
+        tokens, by=by, column="norm", drop_stopwords=False, min_count=1
+    )
+    norms = pd.Series(norms, dtype=object)
+    is_phrase = norms.str.contains("_", regex=False).to_numpy()
+    parts = norms.str.split("_").explode()
+    parts = parts[parts != ""]
+    word_codes, words = pd.factorize(parts.to_numpy(object))
+    owner = parts.index.to_numpy(np.int64)   # the norm each part comes from
+    # (norms x words): 1 for each part, so "one_belt_one_road" adds 2 to "one".
+    to_words = sp.csr_matrix(
+        (np.ones(len(owner), dtype=np.int64), (owner, word_codes)), shape=(len(norms), len(words))
+    )
+    word_counts = (sp.csr_matrix(counts) @ to_words).toarray()
+    n_parts = np.asarray(to_words.sum(axis=1)).ravel()
+    n_words = n_group + counts @ (n_parts - 1)
+
+    listed = np.ones(len(words), dtype=bool)
+    if drop_stopwords:
+        stop_norms = _stopword_norms(tokens)
+        listed = ~pd.Index(words).isin(stop_norms)
+    return (
+        word_counts[:, listed].astype(np.int64),
+        n_words.astype(np.int64),
+        groups,
+        np.asarray(words, dtype=object)[listed],
+        norms[is_phrase].to_numpy(object),
+        counts[:, is_phrase].astype(np.int64),
+    )
+
+
+def _stopword_norms(tokens) -> np.ndarray:
+    """The norms the token table flags as stopwords (on any of their tokens), read slice by slice."""
+    frame = token_frame(tokens, column="norm")
+    codes, cats = column_codes(frame["norm"], wide=False)
+    stop = bool_column(frame, "is_stop")
+    flagged = np.zeros(len(cats), dtype=bool)
+    for a in range(0, len(codes), CHUNK_ROWS):
+        c = codes[a:a + CHUNK_ROWS][stop[a:a + CHUNK_ROWS]]
+        flagged[c[c >= 0]] = True
+    return np.asarray(cats, dtype=object)[flagged]

@@ -418,7 +418,7 @@ def plot_reference_keyness(
     for ax, g in zip(axes.ravel(), groups):
         s = shown[g]
         n_tokens = int(table.loc[table["group"] == g, "n_tokens"].iat[0])
-        ax.set_title(f"{shorten(labels.get(g, g), 40)} ({n_tokens:,} tokens)")
+        ax.set_title(f"{shorten(labels.get(g, g), 40)} ({n_tokens:,} words)")
         ax.axvline(0, color="0.3", lw=0.8)
         if s.empty:
             ax.text(0.5, 0.5, "no term compared with the reference", transform=ax.transAxes, ha="center")
