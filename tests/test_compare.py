@@ -398,3 +398,182 @@ def test_fightin_words_labels_do_not_overlap(seed_tokens):
         assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), ax.get_title()
     assert n_labels >= 5 * 5  # every group labelled (ties share one label)
     plt.close(fig)
+
+
+# ---------------------------------------------------------------------------
+# reference_keyness: the corpus against general English (wordfreq)
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_reference(seed_tokens):
+    return compare.reference_keyness(seed_tokens)
+
+
+def test_reference_keyness_worked_example_time(seed_tokens, seed_reference):
+    # "time" occurs 5 times in the seeds (grep -ow -i time seeds/*.txt; no hyphenated
+    # compound or merged phrase contains it). The seeds have 5,705 non-punctuation tokens;
+    # merged phrases count as their words (united_states = 2), which adds 226: 5,931 words.
+    import wordfreq
+    from scipy.stats import binom, poisson
+
+    from corpus_tools.compare.reference import BIN_FACTOR
+
+    row = seed_reference.set_index("term").loc["time"]
+    frame = seed_tokens.frame[~seed_tokens.frame["is_punct"]]
+    extra = int(frame["norm"].astype(str).str.count("_").sum())
+    assert (len(frame), extra) == (5705, 226)
+    assert row["n_tokens"] == 5931 and row["count"] == 5 and row["match"] == "word"
+    # wordfreq stores "time" in the bin of -271 centibels: 10**-2.71 = 0.0019498...,
+    # which word_frequency rounds to 0.00195.
+    f = 10 ** -2.71
+    assert wordfreq.word_frequency("time", "en", wordlist="large") == 0.00195
+    assert row["ref_per_1k"] == pytest.approx(1000 * f, rel=1e-12)
+    # expected = 5931 * 0.0019498446 = 11.5645; the count is below, so the test is at the
+    # bin's lower edge mu_lo = 11.5645 / 10**0.005 = 11.4322:
+    # p = 2 * P(X <= 5; 11.4322) = 2 * exp(-mu) * sum_{j<=5} mu^j / j! = 0.057801
+    mu = 5931 * f
+    assert row["expected"] == pytest.approx(11.564528, abs=1e-6)
+    mu_lo = mu / BIN_FACTOR
+    by_hand = 2 * math.exp(-mu_lo) * sum(mu_lo**j / math.factorial(j) for j in range(6))
+    assert by_hand == pytest.approx(0.0578007, abs=1e-7)
+    assert row["p"] == pytest.approx(by_hand, rel=1e-10)
+    assert row["p"] == pytest.approx(2 * poisson.cdf(5, mu_lo), rel=1e-12)
+    # The exact binomial (5,931 draws at the bin edge) agrees within 0.4%: Poisson is its
+    # limit for a rare word, with a slightly larger variance (conservative).
+    p_binom = 2 * binom.cdf(5, 5931, f / BIN_FACTOR)
+    assert p_binom < row["p"] and row["p"] == pytest.approx(p_binom, rel=0.004)
+    # Log Ratio: log2((5 / 5931) / 0.0019498) = log2(0.43236) = -1.2097
+    assert row["log_ratio"] == pytest.approx(math.log2(5 / 5931 / f), abs=1e-12)
+    assert row["log_ratio"] == pytest.approx(-1.209706, abs=1e-6)
+    assert row["per_1k"] == pytest.approx(5 / 5931 * 1000)
+    assert not row["significant"] and row["p_adj"] > 0.05
+
+
+def test_reference_keyness_bh_and_intervals_agree_with_the_flag(seed_reference):
+    from scipy.stats import chi2
+
+    from corpus_tools.compare.reference import BIN_FACTOR
+
+    words = seed_reference[seed_reference["match"] == "word"]
+    # BH over the tested terms only (unknown, numbers, phrases are not in the family)
+    np.testing.assert_allclose(words["p_adj"], stats.bh_adjust(words["p"].to_numpy()), rtol=1e-12)
+    assert seed_reference.loc[seed_reference["match"] != "word", "p_adj"].isna().all()
+    assert (words["significant"] == (words["p_adj"] < 0.05)).all()
+    # Benjamini & Yekutieli (2005): at level 1 - R * alpha / m the Garwood interval lies
+    # outside the reference bin exactly for the flagged terms.
+    m, r = len(words), int(words["significant"].sum())
+    assert (m, r) == (235, 179)
+    a = 0.05 * r / m
+    # "china": 155 tokens, plus 2 "People's Republic of China" and 1 "South China Sea" (merged
+    # phrases, counted under their words): 158 of 5,931 words against 0.75 expected.
+    china = words.set_index("term").loc["china"]
+    assert china["count"] == 158
+    lower = chi2.ppf(a / 2, 2 * 158) / 2
+    assert china["log_ratio_low"] == pytest.approx(math.log2(lower / china["expected"]), rel=1e-12)
+    edge = math.log2(BIN_FACTOR)
+    outside = (words["log_ratio_low"] > edge) | (words["log_ratio_high"] < -edge)
+    assert (outside == words["significant"]).all()
+    assert china["significant"] and china["log_ratio"] == pytest.approx(math.log2(158 / 5931 / 10**-3.9))
+    # "belt" never stands alone in the seeds: 3 "Belt and Road" + 2 "BRI" (belt_and_road_initiative)
+    # + 1 "Silk Road Economic Belt" (a phrase used once: not listed itself, still counted under
+    # its words). "and" inside the phrase is still a stopword, so it is not listed.
+    t = seed_reference.set_index("term")
+    assert t.loc["belt_and_road_initiative", "count"] == 5 and t.loc["belt", "count"] == 6
+    assert "and" not in t.index and "silk_road_economic_belt" not in t.index
+
+
+def test_reference_keyness_min_count_both_sides():
+    corpus = _corpus(("a", "A", "Apple apple apple banana banana."))
+    tokens = tokenize(corpus, cache=False)
+    t = compare.reference_keyness(tokens, min_count=2)
+    assert dict(zip(t["term"], t["count"])) == {"apple": 3, "banana": 2}
+    assert (t["n_tokens"] == 5).all() and (t["group"] == compare.reference.ALL).all()
+    t3 = compare.reference_keyness(tokens, min_count=3)
+    assert t3["term"].tolist() == ["apple"]   # count == min_count is listed, one below is not
+    with pytest.raises(ParameterError, match="min_count=4"):
+        compare.reference_keyness(tokens, min_count=4)
+    # per group: each group is listed on its own counts
+    corpus = _corpus(("a", "A", "Apple apple apple banana."), ("b", "B", "Banana banana apple."))
+    g = compare.reference_keyness(tokenize(corpus, cache=False), by="author", min_count=2)
+    assert list(zip(g["group"], g["term"], g["count"])) == [("A", "apple", 3), ("B", "banana", 2)]
+
+
+def test_reference_keyness_unknown_multiword_number_and_clitic_are_not_tested():
+    corpus = _corpus(("a", "A", "Zorblax zorblax met the United States and China's envoy in 2019, "
+                                "and the United States met zorblax and J. Smith again in 2019."))
+    tokens = tokenize(corpus, cache=False)
+    t = compare.reference_keyness(tokens, min_count=1, drop_stopwords=False).set_index("term")
+    assert t.loc["zorblax", "match"] == "unknown" and t.loc["zorblax", "count"] == 3
+    assert t.loc["2019", "match"] == "number"
+    assert t.loc["'s", "match"] == "clitic"
+    assert t.loc["j.", "match"] == "abbreviation"   # an initial, not wordfreq's "j"
+    # The merged phrase is listed but not tested; its words are counted under each word,
+    # and the corpus size counts it as two words: 22 tokens (Zorblax, zorblax, met, the,
+    # United States, and, China, 's, envoy, in, 2019, and, the, United States, met, zorblax,
+    # and, J., Smith, again, in, 2019) + 2 = 24 words.
+    assert t.loc["united_states", "match"] == "multiword" and t.loc["united_states", "count"] == 2
+    assert t.loc["united", "count"] == 2 and t.loc["states", "count"] == 2 and t.loc["states", "match"] == "word"
+    n_tokens = int((~tokens.frame["is_punct"]).sum())
+    assert n_tokens == 22 and (t["n_tokens"] == 24).all()
+    untested = t[t["match"] != "word"]
+    assert untested[["ref_per_1k", "expected", "log_ratio", "p", "p_adj"]].isna().all().all()
+    assert not untested["significant"].any()
+    assert t.loc["china", "match"] == "word" and np.isfinite(t.loc["china", "p"])
+    # the tested rows come first in the table
+    table = compare.reference_keyness(tokens, min_count=1, drop_stopwords=False)
+    tested = (table["match"] == "word").to_numpy()
+    assert tested[: tested.sum()].all()
+    with pytest.raises(ParameterError, match="column='norm'"):
+        compare.reference_keyness(tokens, column="lemma")
+    with pytest.raises(ParameterError, match="alpha"):
+        compare.reference_keyness(tokens, alpha=1.5)
+    with pytest.raises(ParameterError, match="wordlist"):
+        compare.reference_keyness(tokens, wordlist="huge")
+
+
+def test_reference_frequencies_match_wordfreq(seed_tokens):
+    import wordfreq
+
+    terms = seed_tokens.frame["norm"].cat.categories
+    terms = terms[terms != ""]
+    ref = compare.reference_frequencies(terms)
+    # A term matched as a word is one word for wordfreq's own tokenizer, and its frequency
+    # is word_frequency's, before word_frequency rounds it to three significant figures.
+    for term, match, f in ref.itertuples(index=False):
+        parts = wordfreq.lossy_tokenize(term, "en")
+        if match == "word":
+            assert len(parts) == 1
+            assert wordfreq.word_frequency(term, "en", wordlist="large") == float(f"{f:.3g}")
+            assert parts == [term]
+        elif match == "multiword":
+            assert "_" in term or len(parts) > 1
+    assert ref.set_index("term").loc["eastphalian", "match"] == "unknown"
+    # Terms that are not plain ASCII words go through wordfreq's tokenizer: "café" is one word
+    # (bin -525 cB); "u.s." and the initial "a." would be read as "u.s" and the article "a";
+    # "non-alignment" (hyphens="keep") and "d'ivoire" are two words.
+    odd = compare.reference_frequencies(["café", "u.s.", "a.", "non-alignment", "d'ivoire", "_", "70th", "'re"])
+    assert odd["match"].tolist() == ["word", "abbreviation", "abbreviation", "multiword", "multiword",
+                                     "multiword", "number", "clitic"]
+    assert odd["frequency"].iat[0] == pytest.approx(10 ** -5.25, rel=1e-12)
+    assert odd["frequency"].iloc[1:].isna().all()
+    with pytest.raises(ParameterError, match="wordlist"):
+        compare.reference_frequencies(["china"], wordlist="medium")
+    assert compare.reference.ALL == __import__("corpus_tools.keywords", fromlist=["ALL"]).ALL
+
+
+def test_reference_keyness_figure_marks_the_flagged_rows(seed_reference):
+    import matplotlib.pyplot as plt
+
+    from corpus_tools.plots.compare import plot_reference_keyness
+
+    fig = plot_reference_keyness(seed_reference, top_n=10)
+    bars = {p.get_gid(): p for p in fig.axes[0].patches if p.get_gid()}
+    words = seed_reference[seed_reference["match"] == "word"].set_index("term")
+    over = words[words["log_ratio"] > 0].nlargest(10, "log_ratio").index
+    under = words[words["log_ratio"] < 0].index
+    assert len(under) == 4   # only 4 words are rarer here than in general English: help, year, great, time
+    assert set(bars) == set(over) | set(under)
+    for term, bar in bars.items():
+        assert bar.get_fill() == bool(words.loc[term, "significant"]), term
+        assert np.sign(bar.get_width()) == np.sign(words.loc[term, "log_ratio"])
+    assert sum(b.get_fill() for b in bars.values()) == 10   # all 10 over-used flagged, no under-used one
+    plt.close(fig)

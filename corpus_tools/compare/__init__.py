@@ -29,6 +29,11 @@ One module per analysis:
                   sentences with alliance / partnership terms, classified by
                   the negation and hedge markers in scope (a NegEx-style rule,
                   Chapman et al. 2001)
+``reference``     :func:`reference_keyness`, :func:`reference_frequencies`: the
+                  corpus (or each group) against general English, wordfreq's
+                  frequency list (Speer 2022) -- Hardie (2014) Log Ratio, an
+                  exact Poisson test against the reference bin (Garwood 1936),
+                  Benjamini & Hochberg (1995) adjusted p
 ================  ===========================================================
 
 Every public name is importable from here (``compare.distinctive_terms``).
@@ -46,6 +51,7 @@ from __future__ import annotations
 from .actors import FRAMING_COLUMNS, actor_examples, actor_framing, actor_sentences, sentence_sentiment
 from .counts import GroupTermCounts, doc_group_codes, group_term_counts
 from .distinctive import distinctive_terms
+from .reference import REFERENCE_COLUMNS, REFERENCE_MATCHES, reference_frequencies, reference_keyness
 from .similarity import cluster_order, matrix_agreement, similarity, topic_similarity
 from .stance import STANCE_CLASSES, STANCE_MARKERS, STANCE_TERMS, format_stance, stance, stance_summary
 from .voice import (
@@ -75,6 +81,10 @@ __all__ = [
     "stance",
     "stance_summary",
     "format_stance",
+    "reference_keyness",
+    "reference_frequencies",
+    "REFERENCE_COLUMNS",
+    "REFERENCE_MATCHES",
     "group_term_counts",
     "GroupTermCounts",
     "doc_group_codes",

@@ -1,4 +1,4 @@
-"""Figures of notebook 03: distinctive terms, similarity, actors, voice, stance.
+"""Figures of notebook 03: distinctive terms, similarity, actors, voice, stance, keyness against English.
 
 Each function takes the DataFrame an analysis of :mod:`corpus_tools.compare`
 returned and returns a matplotlib Figure; none computes a statistic.
@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib.figure
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ __all__ = [
     "plot_actor_framing",
     "plot_quoted_share",
     "plot_stance",
+    "plot_reference_keyness",
 ]
 
 
@@ -373,4 +375,86 @@ def plot_stance(summary: pd.DataFrame, *, labels: Mapping[str, str] | None = Non
     fig.legend(handles, names, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     fig.suptitle("How alliance and partnership terms are marked (negation / hedge in scope)")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def plot_reference_keyness(
+    table: pd.DataFrame,
+    *,
+    top_n: int = 10,
+    ncols: int = 2,
+    labels: Mapping[str, str] | None = None,
+) -> matplotlib.figure.Figure:
+    """The terms most over- and under-used against general English: a diverging bar chart of log ratio.
+
+    ``table`` is :func:`corpus_tools.compare.reference_keyness`; one panel
+    per group. Of the terms compared with the reference (``match ==
+    "word"``), the ``top_n`` with the highest positive and the ``top_n``
+    with the lowest negative ``log_ratio`` are drawn, sorted by it. A bar is
+    filled when the table's ``significant`` column is True (Benjamini &
+    Hochberg-adjusted p < the table's ``alpha``) and hollow, hatched,
+    otherwise; the whisker is the table's interval (``log_ratio_low`` …
+    ``log_ratio_high``, adjusted to the same criterion), and the label at its
+    end gives the count and the count expected from the reference. Each bar
+    carries the term as its ``gid`` (so a test, or an SVG reader, can tell
+    which term it is).
+    """
+    use_style()
+    labels = dict(labels) if labels is not None else {}
+    groups = list(dict.fromkeys(table["group"]))
+    words = table[table["match"] == "word"]
+    alpha = float(table["alpha"].iat[0]) if len(table) else float("nan")
+    shown = {}
+    for g in groups:
+        t = words[words["group"] == g]
+        over = t[t["log_ratio"] > 0].nlargest(top_n, "log_ratio", keep="first")
+        under = t[t["log_ratio"] < 0].nsmallest(top_n, "log_ratio", keep="first")
+        shown[g] = pd.concat([over, under.iloc[::-1]])
+    n_bars = max([len(s) for s in shown.values()] + [1])
+    nrows, nc = grid_shape(len(groups), ncols)
+    fig, axes = plt.subplots(nrows, nc, figsize=(6.4 * nc, 1.3 + 0.27 * n_bars * nrows), squeeze=False)
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    for ax, g in zip(axes.ravel(), groups):
+        s = shown[g]
+        n_tokens = int(table.loc[table["group"] == g, "n_tokens"].iat[0])
+        ax.set_title(f"{shorten(labels.get(g, g), 40)} ({n_tokens:,} words)")
+        ax.axvline(0, color="0.3", lw=0.8)
+        if s.empty:
+            ax.text(0.5, 0.5, "no term compared with the reference", transform=ax.transAxes, ha="center")
+            ax.set_yticks([])
+            continue
+        y = np.arange(len(s))
+        lr = s["log_ratio"].to_numpy(np.float64)
+        lo, hi = s["log_ratio_low"].to_numpy(np.float64), s["log_ratio_high"].to_numpy(np.float64)
+        for yi, (_, r), v in zip(y, s.iterrows(), lr):
+            colour = "C3" if v > 0 else "C0"
+            if r["significant"]:
+                style = dict(color=colour, fill=True)
+            else:
+                style = dict(facecolor="none", edgecolor=colour, hatch="////", fill=False, lw=0.8)
+            bar = ax.barh(yi, v, height=0.7, **style)
+            bar.patches[0].set_gid(str(r["term"]))
+        ax.errorbar(lr, y, xerr=[lr - lo, hi - lr], fmt="none", ecolor="0.25", elinewidth=0.8, capsize=2)
+        for yi, v, end, (_, r) in zip(y, lr, np.where(lr > 0, hi, lo), s.iterrows()):
+            text = f"{int(r['count']):,} vs {r['expected']:.2g} expected"
+            ax.text(end + (0.15 if v > 0 else -0.15), yi, text, va="center", ha="left" if v > 0 else "right",
+                    fontsize=7, color="0.3")
+        ax.set_yticks(y, [shorten(str(t).replace("_", " "), 24) for t in s["term"]])
+        ax.set_ylim(len(s) - 0.4, -0.6)
+        left, right = float(np.nanmin(np.append(lo, 0.0))), float(np.nanmax(np.append(hi, 0.0)))
+        span = max(right - left, 1.0)
+        ax.set_xlim(left - (0.45 * span if left < 0 else 0.05 * span), right + 0.45 * span)
+        ax.set_xlabel("log ratio against general English (log2; +1 = twice as frequent)")
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="y", length=0)
+    handles = [
+        matplotlib.patches.Patch(color="C3", label=f"over-used (BH-adjusted p < {alpha:g})"),
+        matplotlib.patches.Patch(color="C0", label=f"under-used (BH-adjusted p < {alpha:g})"),
+        matplotlib.patches.Patch(facecolor="none", edgecolor="0.3", hatch="////", label="not significant"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    fig.suptitle("What sets the corpus apart from general English (wordfreq)")
+    # tight_layout makes room for the suptitle itself; the legend needs 0.35 inch below.
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
     return fig
