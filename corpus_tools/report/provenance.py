@@ -26,6 +26,7 @@ __all__ = [
     "display_path",
     "read_records",
     "corpus_rows",
+    "scrub_paths",
     "PROVENANCE_PACKAGES",
 ]
 
@@ -103,6 +104,20 @@ def display_path(path: str | os.PathLike, start: str | os.PathLike) -> str:
             rest = p.relative_to(parent).as_posix()
             return f"~{parent.name}" + ("" if rest == "." else f"/{rest}")
     return Path(os.path.relpath(p, s)).as_posix()
+
+
+def scrub_paths(text: str, start: str | os.PathLike) -> str:
+    """``text`` (a traceback) with the start folder written ``.`` and the home folder ``~``.
+
+    For the page of a failed notebook, which is shared like any report.
+    Raises nothing.
+    """
+    s = os.path.abspath(start)
+    text = text.replace(s + os.sep, "." + os.sep)
+    home = _home()
+    if home is not None and str(home) not in ("/", ""):
+        text = text.replace(str(home) + os.sep, "~" + os.sep)
+    return text
 
 
 def read_records(path: Path) -> list[dict]:

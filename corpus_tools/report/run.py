@@ -33,7 +33,7 @@ from .output import (FIGURE_SUFFIXES, ORPHAN_AGE, OutputFolder, check_output_pat
                      default_output, project_folder)
 from .params import check_parameter_names, inject_parameters, load_params, notebook_parameters, parameters_source
 from .provenance import (PROVENANCE_PACKAGES, corpus_rows, display_path, git_commit, package_versions,
-                         read_records)
+                         read_records, scrub_paths)
 from .render import clean_notebook, failure_html, index_html, notebook_summary, provenance_footer, render_html
 
 __all__ = [
@@ -262,7 +262,7 @@ def _run_one(
         }
         new: dict[Path, bytes] = {}
         if failure is None:
-            stems = set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
+            stems = set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
             for f in sorted((stage / "figures").iterdir()):
                 if f.stem in stems and f.suffix in FIGURE_SUFFIXES:
                     new[folder.figures / f.name] = f.read_bytes()
@@ -276,15 +276,16 @@ def _run_one(
         if failure is not None:
             title = nb_path.stem
             page = failure_html(
-                title=title, notebook=nb_path.name, what=failure.what,
+                title=title, notebook=nb_path.name, what=scrub_paths(failure.what, cfg.start),
                 kept="Nothing of this run of the notebook was written: its figures, its notebook and their "
                      "entries in figures/manifest.json are the previous run's, if there was one.",
-                source=failure.source, traceback=failure.traceback, footer=provenance_footer(prov),
+                source=failure.source, traceback=scrub_paths(failure.traceback, cfg.start),
+                footer=provenance_footer(prov),
             )
             folder.record([report])
             atomic_write_bytes(report, page.encode("utf-8"))
             return Outcome(nb_path.name, failure, {"href": report.name, "title": f"{title} (failed)",
-                                                   "summary": failure.what})
+                                                   "summary": scrub_paths(failure.what, cfg.start), "prov": prov})
         # all or nothing: list the files as the run's own, move them in, then the rest
         folder.record(new)
         for path, data in new.items():
