@@ -315,8 +315,7 @@ def check_output_path(out: Path, *, projects: Iterable[Path], corpus: Path) -> P
                 f"ones, which only the default run on the seeds updates); choose another folder, for "
                 f"example reports/runs/NAME."
             )
-    base = corpus if corpus.is_dir() else corpus.parent
-    if corpus.is_dir() and _inside(o, base):
+    if corpus.is_dir() and _inside(o, corpus):
         raise ParameterError(
             f"--out {out}: is inside the corpus folder {corpus}; a run never writes there. "
             f"Choose a folder outside the corpus."

@@ -384,7 +384,7 @@ def run_notebooks(
     else:
         target = Path(_absolute(out, start)) if out is not None else default_output(project, corpus, params_file)
         seeds = config.PROJ_ROOT / "seeds"
-        target = check_output_path(target, projects=dict.fromkeys([config.PROJ_ROOT, project]),
+        target = check_output_path(target, projects={config.PROJ_ROOT, project},
                                    corpus=Path(corpus) if corpus else seeds)
         folder = claim_output(target, force=force)
     expected = [folder.notebooks / p.name for p in notebooks]
