@@ -170,22 +170,14 @@ class OutputFolder:
 
     # -- staging ---------------------------------------------------------------
     def new_staging(self, prefix: str) -> Path:
-        """A fresh staging folder for notebook ``prefix``; its ``figures/`` is where the kernel saves.
+        """A fresh, empty staging folder for notebook ``prefix``; its ``figures/`` is where the kernel saves.
 
-        The other notebooks' figure files (the run's own) are linked into
-        ``figures/`` (copied where links are not possible), so a notebook
-        that reads another's table from ``figures_dir()`` finds it. Returns
-        the staging folder.
+        Notebooks never read each other's figures (results pass through the
+        cache: :func:`corpus_tools.notebook.save_result`), so the folder
+        starts empty. Returns the staging folder.
         """
         stage = self.staging / f"{prefix}-{secrets.token_hex(4)}"
         (stage / "figures").mkdir(parents=True)
-        for rel in sorted(self.owned):
-            p = self.root / rel
-            if p.parent == self.figures and not p.name.startswith(prefix + "-") and p.is_file():
-                try:
-                    os.link(p, stage / "figures" / p.name)
-                except OSError:
-                    shutil.copyfile(p, stage / "figures" / p.name)
         return stage
 
     def figure_files(self, prefix: str) -> list[Path]:
