@@ -106,7 +106,7 @@ def test_lda_on_documents_is_reproducible(tokens):
 
 
 def test_trend_by_year_adds_up(corpus, tokens):
-    tr = keywords.trend(tokens, {"poverty": ["poverty"], "peace": ["peace"]}, by="year", n_boot=200, seed=0)
+    tr = keywords.trend(tokens, {"poverty": ["poverty"], "peace": ["peace"]}, by="year")
     assert tr.groupby("term")["count"].sum().to_dict() == {"peace": 421, "poverty": 70}
     n_words = int((~tokens.frame["is_punct"].to_numpy(bool)).sum())
     assert tr[tr["term"] == "poverty"]["n_tokens"].sum() == n_words

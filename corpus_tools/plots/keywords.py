@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import date_interval, date_order, date_position, doc_labels, shorten
+from ..stats import FEW_UNITS
 from .style import PRECISION_STYLES, grid_shape, tight_layout, use_style
 
 __all__ = ["plot_frequencies", "plot_trend", "plot_change", "plot_distinctive", "plot_dispersion"]
@@ -70,11 +71,22 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
 
 def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | pd.Series | None = None,
                hue: Mapping[str, str] | pd.Series | None = None, sharey: bool = False,
-               max_colors: int = 10) -> matplotlib.figure.Figure:
+               max_colors: int = 10, fit: pd.DataFrame | None = None,
+               model: pd.DataFrame | None = None) -> matplotlib.figure.Figure:
     """Small multiples, one per concept: rate per 1,000 tokens on a real date axis.
 
-    ``tr`` is :func:`corpus_tools.keywords.trend` output. Each point carries its bootstrap 95%
-    interval as a vertical error bar.
+    ``tr`` is :func:`corpus_tools.keywords.trend` output. Each point carries its 95%
+    interval (:func:`corpus_tools.stats.rate_ci`) as a vertical error bar;
+    a point whose estimate rests on fewer than
+    :data:`corpus_tools.stats.FEW_UNITS` units (``few_units``) is ringed in
+    grey: its interval is honest but wide, and its width uncertain.
+
+    ``fit`` (:func:`corpus_tools.keywords.trend_curve`) adds each concept's
+    fitted trend as a dashed line with its 95% band, and ``model``
+    (:func:`corpus_tools.keywords.trend_model`) the slope per decade with its
+    interval at the panel's top right, starred when its BH-adjusted p is
+    below the level the table used (``significant``); a concept without a
+    slope gets neither.
 
     * Per-document rows (``unit == "paragraph"``) are drawn at
       :func:`corpus_tools.corpus.date_position`: filled markers for exact
@@ -88,8 +100,7 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
       most ``max_colors`` categories.
     * Pooled groups (``by="year"``) are joined by a thin line, with smaller
       markers and no caps when there are many (the figure stays readable
-      with ~80 yearly points). A group of a single document, which has no
-      interval, is ringed in grey.
+      with ~80 yearly points).
     * Rows without a date (groupings such as ``"author"``) go on a
       categorical axis instead.
 
@@ -129,10 +140,16 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     width = max(4.2 * ncols, 8.0)  # a single panel still needs room for the legend
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, (2.5 if ncols > 1 else 3.2) * nrows + (1.3 if colored else 0.9)),
                              squeeze=False, sharex=True, sharey=sharey)
+    slopes = model.set_index("term") if model is not None else None
+    clipped = False
     for ax, concept in zip(axes.flat, concepts):
         sub = frame[frame["term"] == concept].sort_values("x", kind="stable")
         if not per_doc and dated:
             ax.plot(sub["x"], sub["per_1k"], color="C0", lw=0.8, alpha=0.5, zorder=1)
+        line = fit[fit["term"] == concept] if fit is not None and dated else None
+        if line is not None and len(line):
+            ax.fill_between(line["date"], line["low"], line["high"], color="0.35", alpha=0.18, lw=0, zorder=0)
+            ax.plot(line["date"], line["per_1k"], color="0.15", lw=1.2, ls="--", zorder=1)
         for color, pts in sub.groupby("color", sort=False):
             err = np.vstack([pts["per_1k"] - pts["ci_low"], pts["ci_high"] - pts["per_1k"]])
             ax.errorbar(pts["x"], pts["per_1k"], yerr=err, fmt="none", ecolor=color,
@@ -146,24 +163,36 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                 ax.plot(these["x"], these["per_1k"], linestyle="none", marker=style["marker"] if per_doc else "o",
                         markersize=size, markerfacecolor="white" if hollow else color, markeredgecolor=color,
                         markeredgewidth=1.3, zorder=3, clip_on=False)
-                if not per_doc and "n_units" in these:
-                    # A group of one document has nothing to resample: its zero-width
-                    # "interval" is not certainty, so mark it with a grey ring.
-                    single = these[these["n_units"] < 2]
-                    ax.plot(single["x"], single["per_1k"], linestyle="none", marker="o", markersize=size + 4,
+                few = these[these["few_units"].astype(bool)] if "few_units" in these else these.iloc[:0]
+                if len(few):
+                    # Few paragraphs or documents: the interval is honest but its width is
+                    # itself uncertain, so mark the point with a grey ring.
+                    ax.plot(few["x"], few["per_1k"], linestyle="none", marker="o", markersize=size + 4,
                             markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
                             clip_on=False)
                 if hollow:
                     spans = [date_interval(d, prec) for d in these["date"]]
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
                               lw=4, alpha=0.3, zorder=1)
-        ax.set_title(concept, fontsize=10)
-        if not (sub["ci_high"].fillna(0) > 0).any():
-            # All zero: a 0-1 scale with a note reads better than matplotlib's ±0.05.
-            ax.set_ylim(0, 1)
+        if slopes is not None and concept in slopes.index and bool(slopes.loc[concept, "estimated"]):
+            m = slopes.loc[concept]
+            ax.set_title(concept, fontsize=10, loc="left")
+            ax.set_title(f"{m['pct_change']:+.0f}%/decade [{m['pct_low']:+.0f}, {m['pct_high']:+.0f}]"
+                         + ("*" if m["significant"] else ""), fontsize=7.5, loc="right", color="0.25")
+        else:
+            ax.set_title(concept, fontsize=10)
+        if not (sub["count"] > 0).any():
             ax.text(0.5, 0.5, "no occurrences", transform=ax.transAxes, ha="center", va="center",
                     color="0.45", fontsize=9)
         ax.set_ylim(bottom=0)
+        if not per_doc and (sub["count"] > 0).any():
+            # Groups of a few documents have honest but very wide intervals; scaled to them,
+            # the rates and the fitted line would be a flat band at the bottom. Cut the bars
+            # at twice the highest rate (or band) instead: a bar that leaves the panel is wide.
+            top = 2.0 * max(sub["per_1k"].max(), line["high"].max() if line is not None and len(line) else 0.0)
+            if sub["ci_high"].max() > top:
+                ax.set_ylim(0, top)
+                clipped = True
         ax.grid(axis="y", alpha=0.3)
     for ax in axes.flat[len(concepts):]:
         ax.set_visible(False)
@@ -180,8 +209,15 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
             ax.set_xticks(range(len(groups)), [shorten(labels.get(g, g), 18) for g in groups],
                           rotation=45, ha="right")
 
+    unit_name = "paragraphs" if per_doc else "documents"
     handles = [Line2D([], [], color="0.3", marker="|", linestyle="none", markersize=10,
-                      label="bootstrap 95% interval")]
+                      label=f"95% interval (quasi-Poisson, spread over {unit_name})")]
+    if "few_units" in frame and frame["few_units"].astype(bool).any():
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="none",
+                              markeredgecolor="0.45", label=f"ring: fewer than {FEW_UNITS} {unit_name}, wide interval"))
+    if fit is not None and dated and len(fit):
+        handles.append(Line2D([], [], color="0.15", lw=1.2, ls="--",
+                              label="NB trend, 95% band; top right: % per decade [95% CI], * BH p < 0.05"))
     if per_doc and dated:
         present = set(frame["date_precision"])
         for prec, style in PRECISION_STYLES.items():
@@ -191,9 +227,6 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     else:
         handles.append(Line2D([], [], color="C0", marker="o", lw=0.8, markersize=4,
                               label="one group of documents (e.g. a year)"))
-        if "n_units" in frame and (frame["n_units"] < 2).any():
-            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="none",
-                                  markeredgecolor="0.45", label="one document only: no interval possible"))
     handles += [Line2D([], [], color=color, marker="o", linestyle="none", label=text)
                 for color, text in legend_items]
     ncol = 3 if width >= 10 else 2
@@ -201,17 +234,21 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     legend_rows = math.ceil(len(handles) / ncol)
     bottom = (0.25 + 0.17 * legend_rows) / fig.get_figheight()
     unit = "paragraphs within each document" if per_doc else "documents within each group"
-    fig.suptitle(f"Rate per 1,000 tokens with bootstrap 95% intervals (resampling {unit})", fontsize=11)
+    fig.suptitle(f"Rate per 1,000 tokens with 95% intervals (dispersion from the {unit})"
+                 + ("\nintervals that leave a panel are cut at twice its highest rate" if clipped else ""), fontsize=11)
     tight_layout(fig, bottom=bottom)
     return fig
 
 
 def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", late_label: str = "late"
                 ) -> matplotlib.figure.Figure:
-    """Diverging bars of the log2 rate ratio for the ``n`` terms that rose and fell most.
+    """Diverging bars of the log2 rate ratio for the ``n`` terms that rose and fell with the smallest p.
 
-    ``ch`` is :func:`corpus_tools.keywords.change` output; "most" means largest G². Each bar is
-    annotated with its G² and an asterisk when the BH-adjusted p < 0.05.
+    ``ch`` is :func:`corpus_tools.keywords.change` output, already sorted by
+    its criterion's p. A bar is solid, and its label starred, exactly where
+    the table's ``significant`` column is True (the criterion's
+    BH-adjusted p below the level); other bars are pale. Each bar is
+    annotated with that adjusted p; the title names the criterion.
     """
     use_style()
     rose = ch[ch["direction"] == "rose"].head(n)
@@ -219,15 +256,23 @@ def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", la
     top = pd.concat([rose, fell]).sort_values("log_ratio")
     fig, ax = plt.subplots(figsize=(7, 0.28 * max(len(top), 2) + 1.4))
     colors = np.where(top["log_ratio"] > 0, "C3", "C0")
-    ax.barh(top["term"], top["log_ratio"], color=colors)
-    for y, (lr, g, q) in enumerate(zip(top["log_ratio"], top["g2"], top["p_adj"])):
-        ax.text(lr, y, f" G²={g:.1f}{'*' if q < 0.05 else ''} ", va="center", fontsize=7,
+    alphas = np.where(top["significant"].astype(bool), 1.0, 0.35)
+    bars = ax.barh(top["term"], top["log_ratio"], color=colors)
+    for bar, alpha in zip(bars, alphas):
+        bar.set_alpha(alpha)
+    for y, (lr, q, sig) in enumerate(zip(top["log_ratio"], top["p_adj"], top["significant"])):
+        ax.text(lr, y, f" p={q:.2g}{'*' if sig else ''} ", va="center", fontsize=7,
                 ha="left" if lr > 0 else "right", color="0.3")
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_xlabel(f"log2 rate ratio ({late_label} / {early_label}); +1 = twice as frequent later")
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(x=0.25)
-    ax.set_title(f"Terms that rose (red) and fell (blue) most, by G² (* BH-adjusted p < 0.05)", fontsize=10)
+    criterion = str(ch["criterion"].iloc[0]) if len(ch) else "tokens"
+    how = ("quasi-Poisson over documents" if criterion == "documents"
+           else "pooled tokens, exact or G² (liberal for bursty terms)")
+    ax.set_title("Terms that rose (red) and fell (blue), smallest p first\n"
+                 f"test: {how}; p BH-adjusted\n"
+                 "solid and * = significant; pale = the data do not show a change", fontsize=9)
     fig.tight_layout()
     return fig
 
