@@ -234,7 +234,9 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     ``top_actors`` actors with the most mentions overall are drawn (in
     alias-table order); the table keeps them all. In the right panel each group is a marker per actor with
     its bootstrap interval; a hollow marker rests on a single sentence (no
-    interval), and cells with no sentence are left out.
+    interval), and cells with no sentence are left out. The axis label says
+    what the intervals resampled (the table's ``ci_units``): an interval
+    over sentences is a lower bound on the uncertainty.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
@@ -284,7 +286,15 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     ax2.set_yticks(range(len(actors)), a_names)
     ax2.set_ylim(len(actors) - 0.5, -0.5)
     ax2.set_xlim(-1.05, 1.05)
-    ax2.set_xlabel("mean VADER compound (−1 … +1) with 95% CI;\nhollow = a single sentence")
+    units = set(framing.loc[framing["n_scored"] >= 2, "ci_units"])
+    if units <= {"documents"}:
+        ci_text = "95% bootstrap interval over documents"
+    elif units == {"sentences"}:
+        ci_text = "95% bootstrap interval over sentences\n(sentences are not independent: a lower bound on the uncertainty)"
+    else:
+        ci_text = ("95% bootstrap interval over documents, or over sentences\n"
+                   "where fewer documents (then a lower bound on the uncertainty)")
+    ax2.set_xlabel(f"mean VADER compound (−1 … +1) with {ci_text};\nhollow = a single sentence")
     ax2.set_title("Tone of sentences that mention the actor")
     ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax2.grid(axis="x", alpha=0.3)
