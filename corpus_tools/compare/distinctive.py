@@ -366,4 +366,4 @@ def _test_phrase(t: pd.DataFrame) -> str:
     kinds = set(t["test"])
     if kinds == {"permutation"}:
         return f"permutation test of {int(t['n_docs'].iat[0])} documents against {int(t['n_docs_rest'].iat[0])}"
-    return "tokens as units: exact binomial test where an expected count is below 5, G² elsewhere"
+    return "tokens as units: exact binomial or G² test"
