@@ -233,7 +233,12 @@ def actor_framing(
       the actor, otherwise ``"sentences"``. Sentences of one article are not
       independent: an interval over sentences is a *lower bound* on the
       uncertainty, and says nothing about the author beyond this text. NaN
-      with no sentence; NaN bounds with one.
+      with no sentence; NaN bounds with one. Simulated (documents of 3-15
+      sentences, document effects of sd 0.1 or 0.25 around a common mean,
+      sentence sd 0.4; 1,000 data sets a cell), the 95% interval over
+      documents covered 0.90 with 10 documents, 0.91-0.92 with 20 and
+      0.93-0.95 with 40; the interval over sentences covered 0.64-0.88 at
+      any size. So even over documents it is somewhat narrow below ~40.
       ``n_scored`` says how many sentences were scored (fewer than
       ``n_sentences`` only when ``max_sentences`` caps them; see
       :func:`actor_sentences`).
