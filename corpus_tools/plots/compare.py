@@ -37,15 +37,18 @@ def plot_fightin_words(
     top_n: int = 10,
     ncols: int = 3,
     labels: Mapping[str, str] | None = None,
-    alpha: float = 0.05,
 ) -> matplotlib.figure.Figure:
     """Monroe et al.'s (2008) "fightin' words" plot, one panel per group.
 
     ``terms`` is :func:`corpus_tools.compare.distinctive_terms`. Every listed
     term is a point at x = its total count in the corpus (log scale) and y =
-    its log-odds z for the group against the rest; terms with BH-adjusted p < ``alpha`` are
-    coloured and the ``top_n`` highest z are labelled (labels moved apart
-    with adjustText so they do not overlap). Dashed lines mark z = ±1.96.
+    its log-odds z for the group against the rest (the ranking). Exactly the
+    rows with ``distinctive`` True are coloured (by ``direction``: over- or
+    under-used); no other threshold is drawn, so the colour is the table's
+    one criterion. The ``top_n`` highest z are labelled, coloured or not,
+    and so are the distinctive terms (up to ``top_n`` per panel, by |z|), so
+    that every coloured point is named; labels are moved apart with
+    adjustText so they do not overlap.
     """
     use_style()
     groups = list(dict.fromkeys(terms["group"]))
@@ -55,21 +58,26 @@ def plot_fightin_words(
     for ax in axes.ravel()[len(groups):]:
         ax.set_visible(False)
     pending = []
+    alpha = float(terms["alpha"].iat[0]) if len(terms) else float("nan")
+    by = "permutation test of documents" if set(terms["test"]) == {"permutation"} else "exact binomial / G² on tokens"
+    criterion = f"{by}, BH-adjusted p < {alpha:g}"
     for ax, g in zip(axes.ravel(), groups):
         t = terms[terms["group"] == g]
         total = (t["count"] + t["count_rest"]).to_numpy(np.float64)
         z = t["z"].to_numpy(np.float64)
-        sig = (t["p_adj"] < alpha).to_numpy()
-        over, under = sig & (z > 0), sig & (z < 0)
+        sig = t["distinctive"].to_numpy(bool)
+        over = sig & (t["direction"] == "over").to_numpy()
+        under = sig & (t["direction"] == "under").to_numpy()
         rest = ~(over | under)
-        ax.scatter(total[rest], z[rest], s=6, color="0.75", lw=0, label="not significant")
-        ax.scatter(total[over], z[over], s=12, color="C3", lw=0, label=f"over-used (BH-adjusted p < {alpha})")
-        ax.scatter(total[under], z[under], s=12, color="C0", lw=0, label=f"under-used (BH-adjusted p < {alpha})")
+        ax.scatter(total[rest], z[rest], s=6, color="0.75", lw=0, label="not distinctive")
+        ax.scatter(total[over], z[over], s=12, color="C3", lw=0, label=f"over-used (distinctive: {criterion})")
+        ax.scatter(total[under], z[under], s=12, color="C0", lw=0, label=f"under-used (distinctive: {criterion})")
         ax.set_xscale("log")
-        for yv in (-1.96, 1.96):
-            ax.axhline(yv, color="0.5", lw=0.6, ls="--")
         top = t.nlargest(top_n, "z")
         top = top[top["z"] > 0]
+        # A coloured point is always named: the distinctive terms (up to top_n, by |z|) are labelled too.
+        marked = t[sig].assign(_abs=t["z"].abs()).nlargest(top_n, "_abs").drop(columns="_abs")
+        top = pd.concat([top, marked[~marked["term"].isin(top["term"])]])
         # Terms with the same counts sit on the same point: one label lists them.
         texts = []
         for (c, r), tied in top.groupby(["count", "count_rest"], sort=False):
@@ -226,7 +234,9 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     ``top_actors`` actors with the most mentions overall are drawn (in
     alias-table order); the table keeps them all. In the right panel each group is a marker per actor with
     its bootstrap interval; a hollow marker rests on a single sentence (no
-    interval), and cells with no sentence are left out.
+    interval), and cells with no sentence are left out. The axis label says
+    what the intervals resampled (the table's ``ci_units``): an interval
+    over sentences is a lower bound on the uncertainty.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
@@ -276,7 +286,15 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     ax2.set_yticks(range(len(actors)), a_names)
     ax2.set_ylim(len(actors) - 0.5, -0.5)
     ax2.set_xlim(-1.05, 1.05)
-    ax2.set_xlabel("mean VADER compound (−1 … +1) with 95% CI;\nhollow = a single sentence")
+    units = set(framing.loc[framing["n_scored"] >= 2, "ci_units"])
+    if units <= {"documents"}:
+        ci_text = "95% bootstrap interval over documents"
+    elif units == {"sentences"}:
+        ci_text = "95% bootstrap interval over sentences\n(sentences are not independent: a lower bound on the uncertainty)"
+    else:
+        ci_text = ("95% bootstrap interval over documents, or over sentences\n"
+                   "where fewer documents (then a lower bound on the uncertainty)")
+    ax2.set_xlabel(f"mean VADER compound (−1 … +1) with {ci_text};\nhollow = a single sentence")
     ax2.set_title("Tone of sentences that mention the actor")
     ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax2.grid(axis="x", alpha=0.3)
