@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import date_interval, date_order, date_position, doc_labels, shorten
-from .style import PRECISION_STYLES, grid_shape, tight_layout, use_style
+from .style import (MAX_HEIGHT, PRECISION_STYLES, date_ticks, grid_shape, plain, suptitle, thin_ticks, tight_layout,
+                    use_style)
 
 __all__ = ["plot_frequencies", "plot_trend", "plot_change", "plot_distinctive", "plot_dispersion"]
 
@@ -51,10 +52,10 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
     for ax, g in zip(axes.flat, shown):
         top = freq[freq["group"] == g].head(n).iloc[::-1]
         ax.barh(np.arange(len(top)), top["per_1k"], color="C0")
-        ax.set_yticks(np.arange(len(top)), [shorten(t, 24) for t in top["term"]])
+        ax.set_yticks(np.arange(len(top)), [plain(shorten(t, 24)) for t in top["term"]])
         for y, (v, c) in enumerate(zip(top["per_1k"], top["count"])):
             ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
-        ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
+        ax.set_title(plain(shorten(labels.get(g, g), 38)), fontsize=9)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_xlabel("per 1,000 tokens", fontsize=8)
         ax.margins(x=0.18)
@@ -63,7 +64,7 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
     head = title or f"Most frequent terms (top {n}; number = raw count)"
     if len(groups) > len(shown):
         head += f" — first {len(shown)} of {len(groups)} groups"
-    fig.suptitle(head)
+    suptitle(fig, head)
     tight_layout(fig)
     return fig
 
@@ -91,9 +92,14 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
       with ~80 yearly points). A group of a single document, which has no
       interval, is ringed in grey.
     * Rows without a date (groupings such as ``"author"``) go on a
-      categorical axis instead.
+      categorical axis instead, labelled every k-th group when there are too
+      many to label each (:func:`corpus_tools.plots.style.thin_ticks`).
 
-    ``sharey=False`` gives each concept its own y scale; every panel starts at 0.
+    The panels share a date axis whose ticks stay legible from one year to
+    eighty (:func:`corpus_tools.plots.style.date_ticks`; whole years when
+    every date is a year). Concept names are shortened to 40 characters (90
+    in a single column). ``sharey=False`` gives each concept its own y
+    scale; every panel starts at 0.
     """
     from matplotlib.lines import Line2D
 
@@ -113,11 +119,11 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     categories = list(dict.fromkeys(str(hue.get(g, "")) for g in groups))
     if per_doc and n_points <= max_colors:
         palette = {g: f"C{i}" for i, g in enumerate(groups)}
-        legend_items = [(palette[g], shorten(labels.get(g, g), 32)) for g in groups]
+        legend_items = [(palette[g], plain(shorten(labels.get(g, g), 32))) for g in groups]
     elif per_doc and hue and len(categories) <= max_colors:
         cat_color = {c: f"C{i}" for i, c in enumerate(categories)}
         palette = {g: cat_color[str(hue.get(g, ""))] for g in groups}
-        legend_items = [(cat_color[c], shorten(c or "(none)", 32)) for c in categories]
+        legend_items = [(cat_color[c], plain(shorten(c or "(none)", 32))) for c in categories]
     else:
         legend_items = []
         palette = {g: "C0" for g in groups}
@@ -127,7 +133,10 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
 
     nrows, ncols = grid_shape(len(concepts), ncols)
     width = max(4.2 * ncols, 8.0)  # a single panel still needs room for the legend
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, (2.5 if ncols > 1 else 3.2) * nrows + (1.3 if colored else 0.9)),
+    row = 2.5 if ncols > 1 else 3.2
+    if not dated:
+        row += 0.9  # the slanted group labels (18 characters) under the panels, kept out of the panels' height
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row * nrows + (1.3 if colored else 0.9)),
                              squeeze=False, sharex=True, sharey=sharey)
     for ax, concept in zip(axes.flat, concepts):
         sub = frame[frame["term"] == concept].sort_values("x", kind="stable")
@@ -150,14 +159,17 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                     # A group of one document has nothing to resample: its zero-width
                     # "interval" is not certainty, so mark it with a grey ring.
                     single = these[these["n_units"] < 2]
-                    ax.plot(single["x"], single["per_1k"], linestyle="none", marker="o", markersize=size + 4,
-                            markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
-                            clip_on=False)
+                    # (an empty unclipped line has a bounding box at the figure's corner, which
+                    # made tight_layout squeeze the panels to the edges of an empty page)
+                    if not single.empty:
+                        ax.plot(single["x"], single["per_1k"], linestyle="none", marker="o", markersize=size + 4,
+                                markerfacecolor="none", markeredgecolor="0.45", markeredgewidth=1.0, zorder=3,
+                                clip_on=False)
                 if hollow:
                     spans = [date_interval(d, prec) for d in these["date"]]
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
                               lw=4, alpha=0.3, zorder=1)
-        ax.set_title(concept, fontsize=10)
+        ax.set_title(plain(shorten(concept, 40 if ncols > 1 else 90)), fontsize=10)
         if not (sub["ci_high"].fillna(0) > 0).any():
             # All zero: a 0-1 scale with a note reads better than matplotlib's ±0.05.
             ax.set_ylim(0, 1)
@@ -170,6 +182,7 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     for ax in axes[:, 0]:
         ax.set_ylabel("per 1,000 tokens")
     # Tick labels under the last visible panel of every column.
+    group_names = [plain(shorten(labels.get(g, g), 18)) for g in groups]
     for col in range(ncols):
         visible = [axes[r, col] for r in range(nrows) if axes[r, col].get_visible()]
         if not visible:
@@ -177,8 +190,12 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
         ax = visible[-1]
         ax.tick_params(axis="x", labelbottom=True, labelsize=8)
         if not dated:
-            ax.set_xticks(range(len(groups)), [shorten(labels.get(g, g), 18) for g in groups],
-                          rotation=45, ha="right")
+            ax.set_xticks(range(len(groups)), group_names, rotation=45, ha="right")
+    if dated:
+        # the panels share their x axis: one set of ticks for all, legible over 1 to 80 years;
+        # a panel is its column's width less about an inch of y labels
+        date_ticks(axes[0, 0], width=width / ncols - 1.0, fontsize=8,
+                   years=bool((frame["date_precision"] == "year").all()))
 
     handles = [Line2D([], [], color="0.3", marker="|", linestyle="none", markersize=10,
                       label="bootstrap 95% interval")]
@@ -201,8 +218,11 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     legend_rows = math.ceil(len(handles) / ncol)
     bottom = (0.25 + 0.17 * legend_rows) / fig.get_figheight()
     unit = "paragraphs within each document" if per_doc else "documents within each group"
-    fig.suptitle(f"Rate per 1,000 tokens with bootstrap 95% intervals (resampling {unit})", fontsize=11)
+    suptitle(fig, f"Rate per 1,000 tokens with bootstrap 95% intervals (resampling {unit})", fontsize=11)
     tight_layout(fig, bottom=bottom)
+    if not dated:
+        # many groups on a categorical axis: label every k-th so the labels stay apart
+        thin_ticks(axes[0, 0], "x", group_names, rotation=45, ha="right")
     return fig
 
 
@@ -211,7 +231,8 @@ def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", la
     """Diverging bars of the log2 rate ratio for the ``n`` terms that rose and fell most.
 
     ``ch`` is :func:`corpus_tools.keywords.change` output; "most" means largest G². Each bar is
-    annotated with its G² and an asterisk when the BH-adjusted p < 0.05.
+    annotated with its G² and an asterisk when the BH-adjusted p < 0.05. Terms longer than 40
+    characters are shortened.
     """
     use_style()
     rose = ch[ch["direction"] == "rose"].head(n)
@@ -219,12 +240,14 @@ def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", la
     top = pd.concat([rose, fell]).sort_values("log_ratio")
     fig, ax = plt.subplots(figsize=(7, 0.28 * max(len(top), 2) + 1.4))
     colors = np.where(top["log_ratio"] > 0, "C3", "C0")
-    ax.barh(top["term"], top["log_ratio"], color=colors)
+    # numeric positions: two terms that shorten alike must stay two bars
+    ax.barh(np.arange(len(top)), top["log_ratio"], color=colors)
+    ax.set_yticks(np.arange(len(top)), [plain(shorten(t, 40)) for t in top["term"]])
     for y, (lr, g, q) in enumerate(zip(top["log_ratio"], top["g2"], top["p_adj"])):
         ax.text(lr, y, f" G²={g:.1f}{'*' if q < 0.05 else ''} ", va="center", fontsize=7,
                 ha="left" if lr > 0 else "right", color="0.3")
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_xlabel(f"log2 rate ratio ({late_label} / {early_label}); +1 = twice as frequent later")
+    ax.set_xlabel(f"log2 rate ratio ({plain(late_label)} / {plain(early_label)}); +1 = twice as frequent later")
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(x=0.25)
     ax.set_title(f"Terms that rose (red) and fell (blue) most, by G² (* BH-adjusted p < 0.05)", fontsize=10)
@@ -257,10 +280,10 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
     for ax, g in zip(axes.flat, shown):
         sub = tfidf[tfidf["group"] == g].iloc[::-1]
         ax.barh(np.arange(len(sub)), sub["tfidf"], color="C2")
-        ax.set_yticks(np.arange(len(sub)), [shorten(t, 24) for t in sub["term"]])
+        ax.set_yticks(np.arange(len(sub)), [plain(shorten(t, 24)) for t in sub["term"]])
         for y, (v, c) in enumerate(zip(sub["tfidf"], sub["count"])):
             ax.text(v, y, f" {c}", va="center", fontsize=7, color="0.3")
-        ax.set_title(shorten(labels.get(g, g), 38), fontsize=9)
+        ax.set_title(plain(shorten(labels.get(g, g), 38)), fontsize=9)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_xlabel("tf-idf (unit-length per document)", fontsize=8)
         ax.margins(x=0.18)
@@ -269,7 +292,7 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
     head = "Most distinctive terms by tf-idf (number = raw count)"
     if len(groups) > len(shown):
         head += f" — first {len(shown)} of {len(groups)} groups"
-    fig.suptitle(head)
+    suptitle(fig, head)
     tight_layout(fig)
     return fig
 
@@ -284,8 +307,9 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
     document, in date order (so documents without the term show an empty
     row), and a vertical tick at each occurrence's relative position (0 =
     start of the document, 1 = end). At most ``max_docs`` documents (the
-    earliest) are drawn; the title says how many were left out. ``labels``
-    defaults to :func:`corpus_tools.corpus.doc_labels`.
+    earliest) are drawn, fewer when many panels would make the figure taller
+    than :data:`corpus_tools.plots.style.MAX_HEIGHT`; the title says how many
+    were left out. ``labels`` defaults to :func:`corpus_tools.corpus.doc_labels`.
     """
     use_style()
     labels = dict(labels) if labels is not None else dict(doc_labels(docs))
@@ -294,9 +318,11 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
         concepts = list(term.cat.categories) if isinstance(term.dtype, pd.CategoricalDtype) else list(dict.fromkeys(term))
     concepts = list(concepts)
     doc_ids = date_order(docs)
-    docs = doc_ids[:max_docs]
-    row = {d: i for i, d in enumerate(docs)}
     nrows, ncols = grid_shape(len(concepts), ncols)
+    # rows of 0.2 inch (8-point labels) in panels 0.6 inch taller, the suptitle 0.8 inch
+    fit = int(((MAX_HEIGHT - 0.8) / nrows - 0.6) / 0.2)
+    docs = doc_ids[:max(1, min(max_docs, fit))]
+    row = {d: i for i, d in enumerate(docs)}
     height = max(1.2, 0.2 * len(docs) + 0.6)
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 1.6, height * nrows + 0.8),
                              squeeze=False, sharex=True, sharey=True)
@@ -304,7 +330,7 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
         sub = disp[(disp["term"] == concept) & disp["doc_id"].isin(row)]
         ax.scatter(sub["relative_position"], sub["doc_id"].map(row), marker="|", s=80, color="C0", linewidths=1.2)
         n_hits = len(sub)
-        ax.set_title(f"{concept} (n={n_hits})", fontsize=9)
+        ax.set_title(f"{plain(shorten(concept, 28))} (n={n_hits})", fontsize=9)
         ax.set_xlim(0, 1)
         ax.set_ylim(len(docs) - 0.5, -0.5)
         for y in range(len(docs)):
@@ -312,7 +338,7 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
     for ax in axes.flat[len(concepts):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
-        ax.set_yticks(range(len(docs)), [shorten(labels.get(d, d), 26) for d in docs], fontsize=8)
+        ax.set_yticks(range(len(docs)), [plain(shorten(labels.get(d, d), 26)) for d in docs], fontsize=8)
     for col in range(ncols):
         visible = [axes[r, col] for r in range(nrows) if axes[r, col].get_visible()]
         if visible:
@@ -321,6 +347,6 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
     head = "Where the tracked terms occur in each document (lexical dispersion)"
     if len(doc_ids) > len(docs):
         head += f" — first {len(docs)} of {len(doc_ids)} documents"
-    fig.suptitle(head, fontsize=11)
+    suptitle(fig, head, fontsize=11)
     tight_layout(fig)
     return fig
