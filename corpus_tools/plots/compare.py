@@ -181,8 +181,7 @@ def plot_similarity(
     vmin, vmax = (float(off.min()), float(off.max())) if off.size else (0.0, 1.0)
     if vmin == vmax:
         vmin, vmax = vmin - 0.5, vmax + 0.5
-    cmap = plt.get_cmap("viridis" if distance else "viridis_r").copy()
-    cmap.set_bad("0.92")
+    cmap = plt.get_cmap("viridis" if distance else "viridis_r").with_extremes(bad="0.92")
     shown = vals.copy()
     np.fill_diagonal(shown, np.nan)  # a group against itself says nothing; leave it blank
     im = ax.imshow(shown, cmap=cmap, vmin=vmin, vmax=vmax)
