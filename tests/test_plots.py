@@ -5,7 +5,8 @@ and :mod:`corpus_tools.plots.corpus` is drawn (Agg) at two extremes:
 
 * small: the five seed articles, through the real analyses, as the notebooks call them;
 * large: synthetic tables of the shape a big corpus gives (20 concepts x 80 years,
-  45 groups, 10,000 documents, 200 countries), built directly.
+  45 groups, 10,000 documents, 200 countries), built directly, with the narrow
+  cases a big corpus also brings (one panel, one year, one term family, three actors).
 
 and checked for what a reader sees: no two texts overlap (tick labels, titles, axis
 labels, legend entries, annotations, cell values; rotated labels are compared as
@@ -304,8 +305,9 @@ def large_figure(name: str):
     rng = np.random.default_rng(0)
     groups = _names("Group", 45)
     terms = [f"{LONG}_{k}" if k % 4 == 0 else f"term{k}" for k in range(15)]
-    if name == "frequencies":  # 45 groups (12 drawn) of 15 terms, some 60 characters long
-        freq = pd.DataFrame([(g, t, 100 - 5 * k, 10_000, (100 - 5 * k) / 10) for g in ["(all documents)"] + groups
+    if name in ("frequencies", "frequencies-1"):  # 45 groups (12 drawn) of 15 terms, some 60 characters long
+        panels = ["(all documents)"] + (groups if name == "frequencies" else [])
+        freq = pd.DataFrame([(g, t, 100 - 5 * k, 10_000, (100 - 5 * k) / 10) for g in panels
                              for k, t in enumerate(terms)], columns=["group", "term", "count", "n_tokens", "per_1k"])
         return keyword_plots.plot_frequencies(freq, n=15)
     if name == "trend-20x80":  # 20 concepts x 80 years, one year resting on a single document
@@ -336,12 +338,13 @@ def large_figure(name: str):
         tfidf = pd.DataFrame([(g, k + 1, t, 5, 0.5 - 0.02 * k) for g in groups for k, t in enumerate(terms)],
                              columns=["group", "rank", "term", "count", "tfidf"])
         return keyword_plots.plot_distinctive(tfidf)
-    if name == "dispersion":  # 20 concepts x 10,000 documents
+    if name in ("dispersion", "dispersion-2"):  # 20 (or 2) concepts x 10,000 documents
+        k = 20 if name == "dispersion" else 2
         docs = _documents(10_000)
         first = date_order(docs)[:40]
-        disp = pd.DataFrame({"doc_id": np.repeat(first, 20), "term": _concepts(20) * 40,
-                             "relative_position": rng.random(800)})
-        return keyword_plots.plot_dispersion(disp, docs, concepts=_concepts(20))
+        disp = pd.DataFrame({"doc_id": np.repeat(first, k), "term": _concepts(k) * 40,
+                             "relative_position": rng.random(40 * k)})
+        return keyword_plots.plot_dispersion(disp, docs, concepts=_concepts(k))
     if name == "fightin-words":  # 45 groups (12 drawn)
         z = rng.normal(0, 2, (45, 20))
         fw = pd.DataFrame([(g, f"{LONG}_{k}" if k % 7 == 0 else f"word{k}", int(rng.integers(1, 50)),
@@ -377,9 +380,10 @@ def large_figure(name: str):
         if name == "quoted-share-40":
             return compare_plots.plot_quoted_share(share.head(40))
         return compare_plots.plot_quoted_share(share, groups=docs.set_index("doc_id")["author"])
-    if name == "stance":  # 45 groups (40 drawn) x 3 families
+    if name in ("stance", "stance-1"):  # 45 groups (40 drawn) x 3 families (or one)
+        families = ("alliance", "partnership", "hegemony") if name == "stance" else ("alliance",)
         summary = pd.DataFrame([(g, f, c, int(rng.integers(0, 20))) for g in groups
-                                for f in ("alliance", "partnership", "hegemony")
+                                for f in families
                                 for c in compare.STANCE_CLASSES], columns=["group", "family", "classification", "n"])
         return compare_plots.plot_stance(summary)
     docs = _documents(10_000).assign(n_words=rng.integers(200, 9000, 10_000), n_paragraphs=rng.integers(2, 90, 10_000))
@@ -398,8 +402,9 @@ def large_figure(name: str):
         tc = pd.DataFrame({"term": [f"{LONG}_{i}" if i % 5 == 0 else f"lemma{i}" for i in range(100)],
                            "count": range(1000, 900, -1), "per_1k": np.linspace(20, 1, 100)})
         return corpus_plots.plot_term_counts(tc)
-    if name == "actor-rates":  # 200 countries (30 drawn) x 40 actors (25 drawn)
+    if name in ("actor-rates", "actor-rates-3"):  # 200 countries (30 drawn) x 40 actors (25 drawn), or 3 actors
         actors = [f"Very Long Actor Name {i}" if i % 4 == 0 else f"Actor {i}" for i in range(40)]
+        actors = actors if name == "actor-rates" else actors[:3]
         rates = pd.DataFrame([(g, g, 50, a, 5, 100_000 + i, 20 * rng.random())
                               for i, g in enumerate(_names("Country", 200)) for a in actors],
                              columns=["group", "label", "n_docs", "actor", "mentions", "n_tokens", "per_1k"])
@@ -407,12 +412,12 @@ def large_figure(name: str):
     raise KeyError(name)
 
 
-LARGE = ["frequencies", "trend-20x80", "trend-2x79", "trend-1x1", "trend-documents", "trend-45-groups", "change",
-         "distinctive", "dispersion", "fightin-words", "similarities", "similarity", "actor-framing", "quoted-share",
-         "quoted-share-40", "stance", "timeline", "timeline-40", "lengths", "lengths-40", "token-summary",
-         "term-counts", "actor-rates"]
+LARGE = ["frequencies", "frequencies-1", "trend-20x80", "trend-2x79", "trend-1x1", "trend-documents", "trend-45-groups", "change",
+         "distinctive", "dispersion", "dispersion-2", "fightin-words", "similarities", "similarity", "actor-framing", "quoted-share",
+         "quoted-share-40", "stance", "stance-1", "timeline", "timeline-40", "lengths", "lengths-40",
+         "token-summary", "term-counts", "actor-rates", "actor-rates-3"]
 #: large figures whose layout is the seeds' (see BEYOND_CANVAS)
-_LARGE_AS_SMALL = {"quoted-share-40": "quoted-share", "timeline-40": "timeline"}
+_LARGE_AS_SMALL = {"quoted-share-40": "quoted-share", "timeline-40": "timeline", "stance-1": "stance"}
 
 
 @pytest.mark.parametrize("name", LARGE)
@@ -491,7 +496,7 @@ def test_dispersion_shows_fewer_documents_rather_than_grow_past_the_height_limit
     fig = large_figure("dispersion")
     # 20 concepts in 5 rows: ((28 - 0.8) / 5 - 0.6) / 0.2 = 24 rows of documents fit
     assert fig.get_figheight() <= MAX_HEIGHT
-    assert "first 24 of 10000 documents" in fig.texts[0].get_text()
+    assert "(the first 24 of 10,000 documents)" in fig.texts[0].get_text()
     assert len(fig.axes[0].get_yticklabels()) == 24
     plt.close(fig)
 

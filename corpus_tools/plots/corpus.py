@@ -187,9 +187,10 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.f
     if n_rows > max_rows:
         keep = size.reindex(table.index).sort_values(ascending=False, kind="stable").index[:max_rows]
         table = table.loc[sorted(keep)]
-    # columns of 0.6 inch, narrower (down to 0.52 inch for 25 actors) to keep within 15 inches
+    # columns of 0.6 inch, narrower (down to 0.52 inch for 25 actors) to keep within 15 inches;
+    # at least 7 inches, so that a few actors still leave room for the labels and the title
     col = min(0.6, 13.4 / max(table.shape[1], 1))
-    fig, ax = plt.subplots(figsize=(1.6 + col * table.shape[1], max(3.2, 1.2 + 0.4 * table.shape[0])))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 + col * table.shape[1]), max(3.2, 1.2 + 0.4 * table.shape[0])))
     im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
     ax.set_xticks(range(table.shape[1]), [plain(shorten(str(a), 20)) for a in table.columns], rotation=45, ha="right")
     ax.set_yticks(range(table.shape[0]), [plain(shorten(str(x), 32)) for x in table.index])
@@ -203,9 +204,12 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.f
     title = "Who is mentioned, and how often"
     if "group" in rates:
         n_docs = int(rates.groupby("group")["n_docs"].first().sum())
-        title += f" (documents pooled by group: {n_rows} groups, {n_docs:,} documents)"
+        title += f"\n({n_rows} groups pooling {n_docs:,} documents)"
     if n_rows > max_rows:
         title += f"\nthe {max_rows} of {n_rows} rows with the most tokens"
     ax.set_title(title)
     fig.tight_layout()
+    if fig.get_tightbbox().x1 > fig.get_figwidth():
+        # with few columns the first pass leaves the colorbar's label past the right edge; a second settles it
+        fig.tight_layout()
     return fig

@@ -47,7 +47,8 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
     groups = _panel_order(freq["group"], order)
     shown = groups[:max_panels]
     nrows, ncols = grid_shape(len(shown), ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 0.22 * n * nrows + 1.0 * nrows + 0.6),
+    # 3.6 inches a panel; a lone panel gets 6 so that the title fits
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(3.6 * ncols, 6.0), 0.22 * n * nrows + 1.0 * nrows + 0.6),
                              squeeze=False)
     for ax, g in zip(axes.flat, shown):
         top = freq[freq["group"] == g].head(n).iloc[::-1]
@@ -275,7 +276,7 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
         return fig
     n = int(tfidf["rank"].max())
     nrows, ncols = grid_shape(len(shown), ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 0.24 * n * nrows + 1.0 * nrows + 0.6),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(3.6 * ncols, 6.0), 0.24 * n * nrows + 1.0 * nrows + 0.6),
                              squeeze=False)
     for ax, g in zip(axes.flat, shown):
         sub = tfidf[tfidf["group"] == g].iloc[::-1]
@@ -346,7 +347,7 @@ def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[s
             visible[-1].tick_params(axis="x", labelbottom=True, labelsize=8)
     head = "Where the tracked terms occur in each document (lexical dispersion)"
     if len(doc_ids) > len(docs):
-        head += f" — first {len(docs)} of {len(doc_ids)} documents"
+        head += f"\n(the first {len(docs)} of {len(doc_ids):,} documents)"  # its own line: two panels are 7 inches
     suptitle(fig, head, fontsize=11)
     tight_layout(fig)
     return fig
