@@ -107,6 +107,7 @@ class _Interner:
         self.values: list[str] = []
 
     def lookup(self, strs: list[str]) -> np.ndarray:
+        """The id of each string (new strings get the next ids, in order)."""
         ids = np.fromiter(map(self.ids.get, strs, itertools.repeat(-1)), dtype=np.int64, count=len(strs))
         miss = np.flatnonzero(ids < 0)
         for i in miss.tolist():
@@ -119,6 +120,7 @@ class _Interner:
         return ids
 
     def index(self) -> pd.Index:
+        """The strings in id order, as the categories of a column."""
         return pd.Index(self.values, dtype="str")
 
 
@@ -150,6 +152,7 @@ class _Buffer:
         return self.a[: self.n]
 
     def finish(self, dtype=None) -> np.ndarray:
+        """The filled values, trimmed in place (cast to ``dtype`` if given); the buffer is emptied."""
         self.a.resize(self.n, refcheck=False)
         a, self.a = self.a, np.empty(0, self.a.dtype)
         return a if dtype is None or a.dtype == dtype else a.astype(dtype)

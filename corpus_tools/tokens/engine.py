@@ -298,12 +298,14 @@ class _Compiled:
         self.rpart_comp.extend(pcomp)
 
     def type_ids(self, strs: list[str], canons: list[str | None]) -> list[int]:
+        """The type id of each string (merged phrases: with their canonical form), registering new ones."""
         new = [(s, c) for s, c in dict(zip(strs, canons)).items() if s not in self.tid]
         if new:
             self.add_types([s for s, _ in new], [c for _, c in new])
         return [self.tid[s] for s in strs]
 
     def add_types(self, strs: list[str], canons: list[str | None]) -> None:
+        """Register new token types: length, sentence class, phrase word, norm, lemma, actor, flags."""
         lens, cls, pw, pf, flags = [], [], [], [], []
         for s, canon in zip(strs, canons):
             self.tid[s] = len(self.tstr)
