@@ -12,7 +12,9 @@ Speed and parallelism
 :class:`concurrent.futures.ProcessPoolExecutor` (``executor.map``: results
 come back in document order and are assembled by the calling process as they
 arrive). Each worker returns its block as plain numpy arrays and lists,
-pickled through the executor's pipe; nothing is written to disk. The corpus
+pickled through the executor's pipe (nothing is written to disk): per token
+only the type code, compound code, flags and start offset (11 bytes), the
+rest is rebuilt here from counts per document, paragraph and sentence. The corpus
 is cut into at least 4N blocks so the workers finish close together. The
 result is identical to ``n_jobs=1`` (categories in order of first appearance
 in the corpus, whatever the blocking; a test checks this). Measurements on
@@ -212,13 +214,24 @@ class Assembler:
         for key in ("norm", "lemma", "actor"):
             m = self.type_map[key].v[gid].astype(cols[key].a.dtype)
             np.take(m, codes, out=cols[key].take(k), mode="clip")
-        del codes
+        # a token ends at its start plus its type's length (a merged phrase's type is its surface)
+        start = b.pop("start")
+        cols["start"].take(k)[:] = start
+        lengths = np.fromiter(map(len, b["vocab"]), dtype=np.int32, count=len(b["vocab"]))
+        np.add(start, lengths[codes], out=cols["end"].take(k))
+        del codes, start
         cm = self.strings["compound"].lookup(b["comp_cats"]).astype(np.int32)
         np.take(cm, b.pop("comp"), out=cols["compound"].take(k), mode="clip")
-        nd = len(b["tok_per_doc"])
-        cols["doc_id"].take(k)[:] = np.repeat(np.arange(self.doff, self.doff + nd), b["tok_per_doc"])
-        for key in ("paragraph", "sentence", "position", "start", "end"):
-            cols[key].take(k)[:] = b.pop(key)
+        # document, paragraph, sentence and position of each token, from the block's counts
+        tpd, npd = b["tok_per_doc"], b["par_per_doc"]
+        nd = len(tpd)
+        cols["doc_id"].take(k)[:] = np.repeat(np.arange(self.doff, self.doff + nd), tpd)
+        par_in_doc = np.arange(int(npd.sum()), dtype=np.int32) - np.repeat((np.cumsum(npd) - npd).astype(np.int32), npd)
+        cols["paragraph"].take(k)[:] = np.repeat(par_in_doc, b["tok_per_par"])
+        cols["sentence"].take(k)[:] = np.repeat(b["sent_idx"], b["tok_per_sent"])
+        position = cols["position"].take(k)
+        position[:] = np.arange(k, dtype=np.int32)
+        position -= np.repeat((np.cumsum(tpd) - tpd).astype(np.int32), tpd)
         f = b.pop("flags")
         for key, lut in _FLAG_LUTS.items():
             np.take(lut, f, out=cols[key].take(k), mode="clip")

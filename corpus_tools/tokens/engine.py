@@ -395,13 +395,14 @@ def _lemma(norm: str, surface: str) -> str:
 # ---------------------------------------------------------------------------
 # One block of documents (runs in a worker process when n_jobs > 1)
 # ---------------------------------------------------------------------------
-def _empty_block(n_docs: int, n_par: int, words_per_par=None) -> dict:
+def _empty_block(par_per_doc: np.ndarray, words_per_par=None) -> dict:
+    n_docs, n_par = len(par_per_doc), int(par_per_doc.sum())
     z = np.zeros(0, np.int32)
     return {
         "vocab": [], "norm": [], "lemma": [], "actor": [], "comp_cats": [],
-        "codes": z, "comp": z, "flags": np.zeros(0, np.uint8),
-        "tok_per_doc": np.zeros(n_docs, np.int64), "paragraph": z, "sentence": z,
-        "position": z, "start": z, "end": z, "tok_per_par": np.zeros(n_par, np.int32),
+        "codes": z, "comp": np.zeros(0, np.int16), "flags": np.zeros(0, np.uint8), "start": z,
+        "tok_per_doc": np.zeros(n_docs, np.int64), "par_per_doc": par_per_doc,
+        "tok_per_par": np.zeros(n_par, np.int32),
         "sent_per_doc": np.zeros(n_docs, np.int64), "sent_par": z, "sent_idx": z,
         "sent_s": z, "sent_e": z, "tok_per_sent": z,
         "words_per_par": np.zeros(n_par, np.int64) if words_per_par is None else words_per_par,
@@ -443,16 +444,20 @@ def _spans(C: _Compiled, text: str):
 def tokenize_block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> dict:
     """Tokenize a block of documents given as their paragraph tuples.
 
-    Returns a dict of plain lists and numpy arrays (picklable, small to send
-    between processes): the block's vocabulary in first-appearance order
-    (``vocab``, with the ``norm``, ``lemma`` and ``actor`` of each type and
-    the compound strings ``comp_cats``); per token, the vocabulary ``codes``,
-    compound codes ``comp``, :data:`FLAG_BITS` ``flags``, and ``paragraph``,
-    ``sentence``, ``position`` (within the document), ``start``, ``end``
-    (within the paragraph); counts ``tok_per_doc``, ``tok_per_par``,
-    ``words_per_par`` (``str.split`` words) and ``sent_per_doc``; and the
-    sentence columns ``sent_par``, ``sent_idx``, ``sent_s``, ``sent_e``,
-    ``tok_per_sent``. The assembler rebuilds document ids from the counts.
+    Returns a dict of plain lists and numpy arrays (picklable, and small, as
+    it is sent back from worker processes): the block's vocabulary in
+    first-appearance order (``vocab``, with the ``norm``, ``lemma`` and
+    ``actor`` of each type and the compound strings ``comp_cats``); per
+    token, only the vocabulary ``codes``, compound codes ``comp``,
+    :data:`FLAG_BITS` ``flags`` and ``start`` (offset in the paragraph), 11
+    bytes a token; counts per document (``tok_per_doc``, ``par_per_doc``,
+    ``sent_per_doc``), per paragraph (``tok_per_par``, ``words_per_par``:
+    ``str.split`` words) and per sentence (``tok_per_sent``); and the
+    sentence columns ``sent_par``, ``sent_idx`` (within the document),
+    ``sent_s``, ``sent_e``. The assembler rebuilds each token's document,
+    paragraph, sentence, position and end from these (a token's end is its
+    start plus the length of its type: a merged phrase's type is its
+    surface).
     """
     with _REGISTRY_LOCK:
         return _block(paragraph_lists, cfg)
@@ -462,8 +467,9 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> di
     C = _compiled(cfg)
     paras = [p for ps in paragraph_lists for p in ps]
     n_par = len(paras)
+    npd = np.fromiter(map(len, paragraph_lists), dtype=np.int64, count=len(paragraph_lists))
     if n_par == 0:
-        return _empty_block(len(paragraph_lists), 0)
+        return _empty_block(npd)
     text = "\n".join(paras)
     plen = np.fromiter(map(len, paras), dtype=np.int64, count=n_par)
     pstart = np.zeros(n_par, np.int64)
@@ -472,7 +478,7 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> di
     # words per paragraph (str.split semantics) for Document.n_words
     words_per_par = np.bincount(np.searchsorted(pstart, cstarts, "right") - 1, minlength=n_par).astype(np.int64)
     if len(tcodes) == 0:
-        return _empty_block(len(paragraph_lists), n_par, words_per_par)
+        return _empty_block(npd, words_per_par)
     pends = pstarts + C.t_len.v[tcodes]
     par = np.searchsorted(pstart, pstarts, "right") - 1
 
@@ -490,14 +496,12 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> di
     pick = operator.itemgetter(*ol) if len(ol) > 1 else (lambda seq: (seq[ol[0]],))
     ccodes, corder = pd.factorize(comp)
 
-    # document structure: paragraph, sentence and position within each document
+    # document structure: counts per document, paragraph and sentence (the assembler
+    # rebuilds each token's paragraph, sentence and position from them)
     n = len(codes)
-    npd = np.fromiter(map(len, paragraph_lists), dtype=np.int64, count=len(paragraph_lists))
     doc_of_par = np.repeat(np.arange(len(npd)), npd)
-    doc = doc_of_par[par]
     first_par = np.cumsum(npd) - npd
-    tok_per_doc = np.bincount(doc, minlength=len(npd))
-    position = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(tok_per_doc) - tok_per_doc, tok_per_doc)
+    tok_per_doc = np.bincount(doc_of_par[par], minlength=len(npd))
     n_sent = int(sid[-1]) + 1
     tok_per_sent = np.bincount(sid, minlength=n_sent)
     sfirst = np.cumsum(tok_per_sent) - tok_per_sent
@@ -509,7 +513,6 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> di
     sent_in_doc = np.arange(n_sent) - sent_first_of_doc[sent_doc]
     gs, ge = pstarts[sfirst], pends[slast]
     base = pstart[sent_par]
-    pbase = pstart[par]
 
     # flags; "May" inside a sentence is the month, not a hedge
     f = C.t_flags.v[tcodes]
@@ -524,14 +527,11 @@ def _block(paragraph_lists: Sequence[Sequence[str]], cfg: TokenizerConfig) -> di
         "actor": list(pick(C.t_actor)),
         "comp_cats": [C.comp_strs[i] for i in corder.tolist()],
         "codes": codes.astype(np.int32),
-        "comp": ccodes.astype(np.int32),
+        "comp": ccodes.astype(np.int16 if len(corder) <= np.iinfo(np.int16).max else np.int32),
         "flags": f,
+        "start": (pstarts - pstart[par]).astype(np.int32),
         "tok_per_doc": tok_per_doc.astype(np.int64),
-        "paragraph": (par - first_par[doc]).astype(np.int32),
-        "sentence": (sid - sent_first_of_doc[doc]).astype(np.int32),
-        "position": position.astype(np.int32),
-        "start": (pstarts - pbase).astype(np.int32),
-        "end": (pends - pbase).astype(np.int32),
+        "par_per_doc": npd,
         "tok_per_par": np.bincount(par, minlength=n_par).astype(np.int32),
         "sent_per_doc": sent_per_doc.astype(np.int64),
         "sent_par": (sent_par - first_par[sent_doc]).astype(np.int32),
