@@ -18,7 +18,8 @@ import pandas as pd
 from ..compare.similarity import cluster_order
 from ..compare.stance import STANCE_CLASSES
 from ..corpus import shorten
-from .style import grid_shape, legend_offset, plain, suptitle, thin_ticks, tight_layout, use_style
+from .style import (REPEL_ITERATIONS, grid_shape, legend_offset, plain, suptitle, thin_ticks, tight_layout,
+                    use_style)
 
 __all__ = [
     "plot_fightin_words",
@@ -144,9 +145,7 @@ def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
             texts, ax=ax, x=x, y=y, target_x=tx, target_y=ty,
             expand=(1.2 + 0.2 * k, 1.4 + 0.3 * k), force_text=(0.2 + 0.2 * k, 0.4 + 0.3 * k),
             ensure_inside_axes=True, arrowprops=dict(arrowstyle="-", color="0.4", lw=0.5),
-            # a fixed number of iterations, not adjustText's default 1-second time limit,
-            # so that the layout (and the saved file) does not depend on machine load
-            iter_lim=200,
+            iter_lim=REPEL_ITERATIONS,  # a fixed count: the layout must not depend on machine load
         )
         boxes = [t.get_window_extent(renderer) for t in texts]
         if not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)):

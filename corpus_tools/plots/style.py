@@ -49,6 +49,7 @@ __all__ = [
     "legend_offset",
     "date_ticks",
     "thin_ticks",
+    "REPEL_ITERATIONS",
 ]
 
 #: rcParams that make output deterministic and legible.
@@ -79,6 +80,14 @@ PRECISION_STYLES = {
     "year": dict(marker="D", filled=False, label="year only (drawn at 1 July)",
                  label_bar="year only: drawn at 1 July, bar = possible dates"),
 }
+
+
+#: Iterations adjustText may take to move labels apart (``adjust_text(...,
+#: iter_lim=REPEL_ITERATIONS)``): a fixed count, not adjustText's default
+#: 1-second time limit, so that the layout, and so the saved file, does not
+#: depend on machine load. The fightin' words labels and the topic figures'
+#: labels settle within it.
+REPEL_ITERATIONS = 200
 
 
 def use_style() -> None:
