@@ -14,10 +14,10 @@ from __future__ import annotations
 import matplotlib.figure
 import matplotlib.pyplot as plt
 
-from .corpus import doc_labels
-from .errors import ParameterError
-from .keywords import check_terms, format_kwic, kwic, trend
-from .plots.keywords import plot_trend
+from ..corpus import doc_labels
+from ..errors import ParameterError
+from ..keywords import check_terms, format_kwic, kwic, trend
+from ..plots.keywords import plot_trend
 
 __all__ = ["term_report", "explore"]
 
