@@ -77,13 +77,15 @@ def term_explorer(
         ``seed`` …), the notebook's own, so the intervals are the ones its
         figure shows.
     term : str, optional
-        The term shown first (default: the first concept, else the most frequent lemma).
+        The term shown first (default: the first concept, else the most
+        frequent lemma); embedded even when it is not among the most
+        frequent (commas separate variants pooled as one entry).
 
     Returns an :class:`~corpus_tools.explore.Explorer` (``kind="terms"``)
     with tables ``vocab`` (``t, term, kind, variants, count``), ``groups``
     (``g, group, label, when, n_tokens``), ``trend`` (``t, g, count,
     per_1k, ci_low, ci_high``), ``kwic`` and ``collocates``. Raises
-    ParameterError for counts below 1 and for a ``term`` not embedded.
+    ParameterError for counts below 1.
     """
     for name, value in (("max_terms", max_terms), ("max_rows", max_rows), ("kwic_lines", kwic_lines)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -99,6 +101,9 @@ def term_explorer(
     room = max(int(max_rows) // n_groups - len(concepts), 1)
     lemmas = [t for t in freq["term"].astype(str) if t not in concepts][: min(int(max_terms), room)]
     entries = {**concepts, **{t: [t] for t in lemmas}}
+    if term and str(term) not in entries:
+        # the term asked for first is embedded whatever its frequency (variants pooled, as trend does)
+        entries[str(term)] = [v.strip() for v in str(term).split(",") if v.strip()]
     tr = trend(tokens, entries, **options)
 
     names = list(entries)
@@ -128,7 +133,9 @@ def term_explorer(
     # KWIC lines: lemmas in one pass; each concept pools its variants, as kwic does
     lines = term_contexts(tokens, lemmas, per_group=int(kwic_lines), window=window)
     parts = [lines.drop(columns=["group"])]
-    for name, variants in concepts.items():
+    for name, variants in entries.items():
+        if name in lemmas:
+            continue
         k = kwic(tokens, variants, window=window)
         pick = spread(len(k), int(kwic_lines))
         parts.append(k.iloc[pick].assign(term=name, line=np.arange(1, pick.size + 1), n_lines=len(k)))
@@ -153,9 +160,7 @@ def term_explorer(
         "bigram": col["bigram"].astype(str), "count": col["count"].astype(np.int64), "score": col["score"],
     }).sort_values(["t", "score"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
-    first = term if term is not None else (names[0] if names else "")
-    if first not in t_of:
-        raise ParameterError(f"term={term!r} is not among the embedded terms; add it to the concepts")
+    first = str(term) if term else (names[0] if names else "")
     temporal = bool(len(groups)) and bool((groups["when"] != "").all())
     notes = [
         f"{len(names):,} terms are embedded: "

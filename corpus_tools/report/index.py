@@ -120,7 +120,7 @@ def figure_cards(nb: nbformat.NotebookNode, stems: Sequence[str]) -> list[dict]:
     for i, cell in enumerate(cells):
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
-                m = re.match(r"^#{2,3}\s+(.*)", line.strip())
+                m = re.match(r"^##\s+(.*)", line.strip())
                 if m:
                     section = _plain(m.group(1))
             continue

@@ -121,6 +121,9 @@ def _python_dirs() -> dict[str, str]:
     return out
 
 
+_KERNEL_CELL = re.compile(r"(?:/[^\s:'\"<>]+)*/ipykernel_\d+/\d+\.py")
+
+
 def scrub_paths(text: str, start: str | os.PathLike, *, paths: Sequence[str | os.PathLike] = ()) -> str:
     """``text`` with every absolute path of this machine it names written as a shared page may show it.
 
@@ -128,7 +131,9 @@ def scrub_paths(text: str, start: str | os.PathLike, *, paths: Sequence[str | os
     and the start folder are written relative to ``start`` (:func:`display_path`:
     ``.``, ``seeds``, ``../data/ungdc``, ``~/corpus``); the Python
     installation's ``site-packages`` as ``<site-packages>`` and its prefix as
-    ``<python>``; the home folder as ``~``. Longer folders are replaced
+    ``<python>``; the home folder as ``~``; the file ipykernel compiles a
+    cell to (``/tmp/ipykernel_123/456.py``, which names the process too) as
+    ``<notebook cell>``. Longer folders are replaced
     first, so a file inside the corpus is named from the corpus. For
     tracebacks, loader warnings that name files, and every other output of a
     notebook that is shared. Raises nothing.
@@ -146,11 +151,15 @@ def scrub_paths(text: str, start: str | os.PathLike, *, paths: Sequence[str | os
         names[a] = display_path(a, s)
         real = os.path.realpath(a)
         names.setdefault(real, names[a])
-    for prefix in sorted((p for p in names if p not in ("", os.sep)), key=len, reverse=True):
-        if prefix in text:
-            # a whole folder name only: /tmp/ab is not inside /tmp/a
-            text = re.sub(re.escape(prefix) + r"(?![\w.\-])", lambda m, r=names[prefix]: r, text)
-    return text
+    # ipykernel compiles each cell to a file of its own, named by process: /tmp/ipykernel_123/456.py
+    text = _KERNEL_CELL.sub("<notebook cell>", text)
+    found = sorted((p for p in names if p not in ("", os.sep) and p in text), key=len, reverse=True)
+    if not found:
+        return text
+    # one pass, longest folder first, so a replacement is never read again; a whole folder
+    # name only (/tmp/ab is not inside /tmp/a), starting a path (not inside ../tmp/a)
+    pattern = re.compile(r"(?<![\w.\-/~])(" + "|".join(map(re.escape, found)) + r")(?![\w.\-])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
 
 
 def scrub_notebook(nb, start: str | os.PathLike, *, paths: Sequence[str | os.PathLike] = ()):
