@@ -209,7 +209,8 @@ def term_spec(explorer: Explorer, *, width: int = 640, height: int = 300) -> dic
         .transform_calculate(day="datum.when ? toDate(datum.when) : null")
     )
     if explorer.state["temporal"]:
-        x = alt.X("day:T", title="date (a month or year is drawn at its middle)")
+        x = alt.X("day:T", title="date (a month or year is drawn at its middle)",
+                  axis=alt.Axis(format="%Y", labelOverlap=True))
     else:
         x = alt.X("label:N", sort=alt.EncodingSortField(field="g", order="ascending"), title=None)
     y = alt.Y("per_1k:Q", title="rate per 1,000 tokens")
