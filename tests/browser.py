@@ -291,7 +291,8 @@ def chromium_required() -> bool:
 # ---------------------------------------------------------------------------
 # The interactive explorers (corpus_tools.explore): read their data, drive them
 # ---------------------------------------------------------------------------
-_PAYLOAD = re.compile(r'<script type="application/json" class="ct-explorer-data">(.*?)</script>', re.S)
+# nbconvert re-serializes the page (attributes in alphabetical order): match the class wherever it is
+_PAYLOAD = re.compile(r'<script\b(?=[^>]*\bclass="ct-explorer-data")[^>]*>(.*?)</script>', re.S)
 
 
 def explorer_payloads(page: str) -> list[dict]:
@@ -299,9 +300,14 @@ def explorer_payloads(page: str) -> list[dict]:
     return [json.loads(m.group(1)) for m in _PAYLOAD.finditer(page)]
 
 
+def _column(values):
+    """A column as the page embeds it: a list, or ``{"levels", "codes"}`` for repeated text."""
+    return [values["levels"][c] for c in values["codes"]] if isinstance(values, dict) else values
+
+
 def _rows(table: dict) -> list[dict]:
-    cols = list(table)
-    return [dict(zip(cols, vals)) for vals in zip(*(table[c] for c in cols))] if cols else []
+    cols = {c: _column(v) for c, v in table.items()}
+    return [dict(zip(cols, vals)) for vals in zip(*cols.values())] if cols else []
 
 
 _PANEL_LINES = (
@@ -367,7 +373,7 @@ def drive_explorers(b: Browser, payloads: list[dict], *, click: bool = True) -> 
                 terms = list(dict.fromkeys(r["term"] for r in lines))
                 name = lambda r: r["term"]  # noqa: E731
             else:
-                vocab = t["vocab"]["term"]
+                vocab = _column(t["vocab"]["term"])
                 terms = list(dict.fromkeys(vocab[r["t"]] for r in lines))
                 name = lambda r: vocab[r["t"]]  # noqa: E731
             if not terms:
@@ -419,7 +425,7 @@ def drive_explorers(b: Browser, payloads: list[dict], *, click: bool = True) -> 
                 if _lines_shown(b, i) != want:
                     problems.append(f"explorer {i}: clicked {target!r}, its KWIC lines did not appear")
         elif p["kind"] == "topics":
-            topics = t["topics"]["topic"]
+            topics = _column(t["topics"]["topic"])
             topic = topics[-1]
             lam10 = 2 if p["state"]["lam10"] != 2 else 9
             b.evaluate(f"""(() => {{ const root = document.querySelectorAll('.ct-explorer')[{i}];

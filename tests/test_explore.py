@@ -240,6 +240,9 @@ def test_columnar_and_json_for_html_survive_hostile_text():
     text = json_for_html(cols)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == cols
+    # repeated text is written once per value
+    groups = pd.DataFrame({"g": ["CHN", "RUS", "CHN", "USA", "CHN", "RUS", "CHN", "USA"]})
+    assert columnar(groups) == {"g": {"levels": ["CHN", "RUS", "USA"], "codes": [0, 1, 0, 2, 0, 1, 0, 2]}}
 
 
 def test_fragment_runs_nothing_and_the_runtime_is_added_once(distinctive, term_ex):

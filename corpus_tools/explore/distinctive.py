@@ -26,11 +26,11 @@ from .explorer import Explorer
 
 __all__ = ["distinctive_explorer", "distinctive_spec", "SCORES", "MARKS"]
 
-#: The keyness scores the y menu may offer, in order, with their axis titles.
+#: The keyness scores the y menu offers, in order, with their titles (``g2_signed`` is
+#: computed on the page from ``g2`` and the sign of ``log_ratio``).
 SCORES = {
     "z": "z (log-odds with informative Dirichlet prior)",
     "log_ratio": "Log Ratio (log2 of the ratio of relative frequencies)",
-    "log_odds": "log-odds ratio (informative Dirichlet prior)",
     "g2_signed": "G² (signed: negative where the group uses the term less)",
 }
 #: How a point is marked, and its colour.
@@ -84,7 +84,7 @@ def distinctive_explorer(
     terms : DataFrame
         ``compare.distinctive_terms`` output (``group, term, count,
         count_rest, per_1k, per_1k_rest, z, g2, p_adj, log_ratio, n_group,
-        n_rest``; ``log_odds``, ``p`` and ``distinctive`` are used when
+        n_rest``; ``p`` and ``distinctive`` are used when
         present: points are marked by ``distinctive`` if the table has it,
         else by ``p_adj < 0.05``).
     tokens : Tokens
@@ -131,7 +131,6 @@ def distinctive_explorer(
     points = table[table["term"].isin(keep)].copy()
 
     points["freq"] = (points["count"] + points["count_rest"]) / (points["n_group"] + points["n_rest"]) * 1000.0
-    points["g2_signed"] = np.sign(points["log_ratio"]) * points["g2"]
     points["mark"], rule = _marks(points)
     points = points.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable")
     # the terms labelled on the chart: each group's highest and lowest z
@@ -139,8 +138,8 @@ def distinctive_explorer(
     rank_lo = points.iloc[::-1].groupby("group").cumcount().reindex(points.index)
     points["label"] = (rank_hi < n_labels) | (rank_lo < n_labels)
     stats = [c for c in STAT_COLUMNS if c in points.columns]
-    scores = [s for s in SCORES if s in points.columns]
-    cols = ["group", "term", "freq", *scores, *[c for c in stats if c not in scores], "mark", "label"]
+    scores = list(SCORES)
+    cols = ["group", "term", "freq", *stats, "mark", "label"]
     points = points[list(dict.fromkeys(cols))].reset_index(drop=True)
 
     # KWIC lines for the terms with the largest |z| anywhere
@@ -195,6 +194,7 @@ def distinctive_spec(explorer: Explorer, *, width: int = 640, height: int = 430)
     base = (
         alt.Chart(alt.Data(name="points"))
         .transform_filter("datum.group == group")
+        .transform_calculate(g2_signed="(datum.log_ratio < 0 ? -1 : 1) * datum.g2")
         .transform_calculate(score_value="datum[score]")
     )
     x = alt.X("freq:Q", scale=alt.Scale(type="log"), title="frequency in the whole corpus (per 1,000 tokens, log scale)")
@@ -215,12 +215,14 @@ def distinctive_spec(explorer: Explorer, *, width: int = 640, height: int = 430)
         order=alt.when(hit).then(alt.value(1)).otherwise(alt.value(0)),
         tooltip=tooltip,
     )
-    labels = base.transform_filter(f"datum.label && !({hit})").mark_text(
-        align="left", dx=5, dy=-5, fontSize=11, color="#333").encode(x=x, y=y, text="term:N")
-    chosen = base.transform_filter(hit).mark_text(
-        align="left", dx=8, dy=-8, fontSize=14, fontWeight="bold", color="#000").encode(x=x, y=y, text="term:N")
+    # one text layer: each group's extremes, and the chosen term larger and black
+    labels = base.transform_filter(f"datum.label || {hit}").mark_text(align="left", dx=6, dy=-6).encode(
+        x=x, y=y, text="term:N",
+        size=alt.when(hit).then(alt.value(15)).otherwise(alt.value(11)),
+        color=alt.when(hit).then(alt.value("#000000")).otherwise(alt.value("#444444")),
+    )
     zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color="#888", strokeDash=[4, 3]).encode(y="y:Q")
-    chart = alt.layer(zero, dots, labels, chosen).add_params(
+    chart = alt.layer(zero, dots, labels).add_params(
         alt.param(name="group", value=state["group"]),
         alt.param(name="score", value=state["score"]),
         alt.param(name="term", value=state["term"]),

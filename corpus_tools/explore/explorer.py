@@ -43,15 +43,18 @@ def _round(values: np.ndarray, digits: int) -> list:
     return out
 
 
-def columnar(frame: pd.DataFrame, *, digits: int = 4) -> dict[str, list]:
-    """A DataFrame as ``{column: [values]}``, the compact form the page and the runtime share.
+def columnar(frame: pd.DataFrame, *, digits: int = 4) -> dict[str, list | dict]:
+    """A DataFrame as ``{column: values}``, the compact form the page and the runtime share.
 
     Floats keep ``digits`` significant digits (4 by default: more than a
     reader can see on a chart or in a tooltip) and NaN becomes ``null``;
-    booleans and integers stay exact; anything else becomes text. Column
-    order is kept. Raises nothing for a DataFrame.
+    booleans and integers stay exact; anything else becomes text. A text
+    column whose values repeat (at most half as many distinct values as
+    rows: a group, a mark, a term with several lines) is written once per
+    value, as ``{"levels": [...], "codes": [...]}``; the runtime expands it.
+    Column order is kept. Raises nothing for a DataFrame.
     """
-    out: dict[str, list] = {}
+    out: dict[str, list | dict] = {}
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_bool_dtype(s):
@@ -61,8 +64,12 @@ def columnar(frame: pd.DataFrame, *, digits: int = 4) -> dict[str, list]:
         elif pd.api.types.is_float_dtype(s):
             out[str(col)] = _round(s.to_numpy(dtype=np.float64), digits)
         else:
-            out[str(col)] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                             for v in s.tolist()]
+            text = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in s.tolist()]
+            codes, levels = pd.factorize(pd.Series(text, dtype=object))
+            if len(text) >= 8 and 2 * len(levels) <= len(text):
+                out[str(col)] = {"levels": [str(v) for v in levels], "codes": [int(c) for c in codes]}
+            else:
+                out[str(col)] = text
     return out
 
 

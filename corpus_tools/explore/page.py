@@ -128,14 +128,14 @@ def fragment(explorer) -> str:
         f'<div class="{EXPLORER_CLASS}" data-kind="{html.escape(explorer.kind)}" data-ready="0">'
         f'<p class="ct-explorer-fallback" style="font-style:italic;color:#555">'
         f"{html.escape(explorer.title)}. {_FALLBACK}</p>"
-        f'<script type="application/json" class="ct-explorer-data">{json_for_html(explorer.payload())}</script>'
+        f'<script class="ct-explorer-data" type="application/json">{json_for_html(explorer.payload())}</script>'
         "</div>"
     )
 
 
 def has_explorers(page: str) -> bool:
-    """True if ``page`` contains an explorer element."""
-    return f'class="{EXPLORER_CLASS}"' in page
+    """True if ``page`` contains an explorer element (its data, as :func:`fragment` writes it)."""
+    return 'class="ct-explorer-data"' in page
 
 
 def add_runtime(page: str) -> str:

@@ -210,7 +210,7 @@ def term_spec(explorer: Explorer, *, width: int = 640, height: int = 300) -> dic
     )
     if explorer.state["temporal"]:
         x = alt.X("day:T", title="date (a month or year is drawn at its middle)",
-                  axis=alt.Axis(format="%Y", labelOverlap=True))
+                  axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True))
     else:
         x = alt.X("label:N", sort=alt.EncodingSortField(field="g", order="ascending"), title=None)
     y = alt.Y("per_1k:Q", title="rate per 1,000 tokens")

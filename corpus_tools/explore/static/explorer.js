@@ -1,6 +1,6 @@
 /* corpus_tools explorer runtime.
  *
- * Builds every <div class="ct-explorer"> on the page from the JSON it holds
+ * Builds every explorer element (class ct-explorer) on the page from the JSON it holds
  * (corpus_tools.explore.page.fragment): controls, a Vega-Lite chart drawn by
  * vegaEmbed (inlined before this script, window.vegaEmbed) and the panels of
  * KWIC lines, collocates and paragraphs. Nothing is fetched: the data, the
@@ -50,14 +50,28 @@ table.ct-kwic td.ct-right{text-align:left;width:40%}
     document.head.appendChild(s);
   }
 
+  /* a column as written by corpus_tools.explore.explorer.columnar: values, or {levels, codes} */
+  function column(values) {
+    if (Array.isArray(values)) return values;
+    return values.codes.map((c) => values.levels[c]);
+  }
+
+  /* {column: values} -> the same table with every column expanded */
+  function expand(table) {
+    const out = {};
+    for (const [c, v] of Object.entries(table)) out[c] = column(v);
+    return out;
+  }
+
   /* {column: [values]} -> [{column: value}] */
   function rows(table) {
-    const cols = Object.keys(table);
-    const n = cols.length ? table[cols[0]].length : 0;
+    const t = expand(table);
+    const cols = Object.keys(t);
+    const n = cols.length ? t[cols[0]].length : 0;
     const out = new Array(n);
     for (let i = 0; i < n; i++) {
       const r = {};
-      for (const c of cols) r[c] = table[c][i];
+      for (const c of cols) r[c] = t[c][i];
       out[i] = r;
     }
     return out;
@@ -153,8 +167,8 @@ table.ct-kwic td.ct-right{text-align:left;width:40%}
     const byTerm = groupBy(points, (r) => r.term);
     const lower = new Map([...byTerm.keys()].map((t) => [t.toLowerCase(), t]));
     const lines = groupBy(rows(T.kwic), (r) => `${r.term}\u0000${r.group}`);
-    const withLines = new Set(T.kwic.term);
-    const docs = T.docs.label;
+    const withLines = new Set(column(T.kwic.term));
+    const docs = column(T.docs.label);
     const state = {group: st.group, score: st.score, term: st.term};
     const msg = h("div", {class: "ct-msg"});
     const [groupLabel, groupSel] = selectBox("Group:", st.groups.map((g) => [g, `${g} against the rest`]), state.group,
@@ -266,7 +280,7 @@ table.ct-kwic td.ct-right{text-align:left;width:40%}
     const index = new Map(vocab.map((r) => [r.term.toLowerCase(), r]));
     const lines = groupBy(rows(T.kwic), (r) => r.t);
     const coll = groupBy(rows(T.collocates), (r) => r.t);
-    const docs = T.docs.label;
+    const docs = column(T.docs.label);
     const state = {t: st.t};
     const msg = h("div", {class: "ct-msg"});
     const [searchLabel, search] = searchBox("Term:", vocab.map((r) => r.term), (v) => setTerm(v));
@@ -298,7 +312,7 @@ table.ct-kwic td.ct-right{text-align:left;width:40%}
       const cs = coll.get(state.t) || [];
       const parts = [
         h("h4", {text: `‘${r.term}’: ${r.count.toLocaleString("en")} occurrence${r.count === 1 ? "" : "s"}` +
-          (r.kind === "concept" ? ` (pooling ${r.variants})` : "")}),
+          (r.variants !== r.term ? ` (pooling ${r.variants})` : "")}),
         h("h5", {text: n ? `In context: ${ls.length} of ${n} line${n === 1 ? "" : "s"}, spread over the occurrences` : "In context: no occurrence"}),
       ];
       if (ls.length) parts.push(kwicTable(ls, docs));
