@@ -32,9 +32,11 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z(“\"'*_`])")
 
 
 def _plain(markdown: str) -> str:
-    """Markdown emphasis and code marks removed, whitespace made single spaces."""
+    """Markdown links, emphasis and code marks removed (``MAX_ROWS`` keeps its underscore), spaces single."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)  # [text](link) -> text
-    text = re.sub(r"[*_`]", "", text)
+    text = text.replace("`", "")
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)  # **strong**, __strong__
+    text = re.sub(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", r"\2", text)  # *emphasis*, _emphasis_
     return " ".join(text.split())
 
 
@@ -85,8 +87,10 @@ def notebook_summary(nb: nbformat.NotebookNode) -> tuple[str, str]:
 def thumbnail(png: Path, *, width: int = THUMB_WIDTH) -> str:
     """A ``data:image/png;base64,…`` URL of ``png`` scaled to ``width`` pixels wide.
 
-    Drawn with Pillow (Lanczos), saved without metadata, so the same figure
-    gives the same bytes. ``""`` if the file cannot be read as an image.
+    Drawn with Pillow (Lanczos), reduced to 256 colours (median cut, no
+    dithering: a third of the bytes, and plots have few colours) and saved
+    without metadata, so the same figure gives the same bytes. ``""`` if the
+    file cannot be read as an image.
     """
     from PIL import Image
 
@@ -95,6 +99,7 @@ def thumbnail(png: Path, *, width: int = THUMB_WIDTH) -> str:
             im = im.convert("RGB")
             if im.width > width:
                 im = im.resize((width, max(1, round(im.height * width / im.width))), Image.Resampling.LANCZOS)
+            im = im.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
             buf = io.BytesIO()
             im.save(buf, format="PNG", optimize=True)
     except (OSError, ValueError):
@@ -204,7 +209,8 @@ def index_html(
 h2{{margin:1.6em 0 .2em;font-size:20px}} p.q{{margin:.2em 0 .8em;color:#444}}
 .grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px}}
 figure.card{{margin:0;border:1px solid #ddd;border-radius:6px;padding:8px;background:#fff}}
-figure.card img{{width:100%;height:auto;display:block;border-bottom:1px solid #eee;margin-bottom:6px}}
+figure.card img{{width:100%;height:auto;max-height:260px;object-fit:contain;display:block;
+border-bottom:1px solid #eee;margin-bottom:6px}}
 figcaption{{font-size:13px}} .cap{{color:#444}} .links a{{margin-right:.2em}}</style></head>
 <body><h1>corpus_tools reports</h1>
 <p>Each report is a notebook executed top to bottom and rendered as a self-contained page:
