@@ -197,10 +197,16 @@ def nb_trend(
     -------
     DataFrame with one row: ``method, n_docs, n_dates, slope, slope_low,
     slope_high, pct_change, pct_low, pct_high, p_value, dispersion,
-    dispersion_kind, df_resid, p_nonlinear, per_years``. ``slope`` is
+    dispersion_kind, df_resid, p_nonlinear, per_years, x_center, intercept,
+    var_intercept, cov_intercept_slope, var_slope``. ``slope`` is
     b1 (log-rate change per ``per_years``); ``pct_change = 100 (exp(b1) - 1)``
     and its bounds map the slope's. ``dispersion_kind`` is ``"nb_alpha"`` or
-    ``"quasi_phi"``; ``p_nonlinear`` is NaN without a spline.
+    ``"quasi_phi"``; ``p_nonlinear`` is NaN without a spline. The last five
+    columns draw the fitted line: at date x the log rate per token is
+    ``intercept + slope * z`` with ``z = (x - x_center) / per_years`` (for
+    the first group when ``groups`` is given), with variance
+    ``var_intercept + 2 z cov_intercept_slope + z**2 var_slope`` (scaled by
+    phi for quasi-Poisson; refer it to t on ``df_resid`` df, as the slope).
 
     Raises
     ------
@@ -259,6 +265,7 @@ def nb_trend(
     if res is not None:
         used = "negative_binomial"
         b, se = float(res.params[1]), float(res.bse[1])
+        cov = np.asarray(res.cov_params())[:2, :2]
         df = n - k - 1
         dispersion, kind = float(res.params[-1]), "nb_alpha"
         if X_full.shape[1] > k:
@@ -271,6 +278,7 @@ def nb_trend(
         qp, phi = _fit_qp(y, X_lin, offset)
         b = float(qp.params[1])
         se = float(qp.bse[1]) * np.sqrt(phi)
+        cov = np.asarray(qp.cov_params())[:2, :2] * phi
         df = n - k
         dispersion, kind = phi, "quasi_phi"
         if X_full.shape[1] > k:
@@ -300,5 +308,10 @@ def nb_trend(
         "df_resid": int(df),
         "p_nonlinear": p_nonlinear,
         "per_years": float(per_years),
+        "x_center": float(xv.mean()),
+        "intercept": float(res.params[0] if res is not None else qp.params[0]),
+        "var_intercept": float(cov[0, 0]),
+        "cov_intercept_slope": float(cov[0, 1]),
+        "var_slope": float(cov[1, 1]),
     }
     return pd.DataFrame([row])
