@@ -29,7 +29,7 @@ from .browser import Browser, chromium_required, drive_explorers, explorer_paylo
 from .test_run import PageLoads
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-TREND = {"by": "date", "seed": 0}
+TREND = {"by": "date"}
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +122,11 @@ def test_distinctive_explorer_embeds_the_table_and_kwic(distinctive, terms, toke
     assert len(merged) == len(pts)
     assert np.allclose(merged["z"], merged["z_t"]) and (merged["count"] == merged["count_t"]).all()
     assert set(pts["group"]) == set(terms["group"]) == set(distinctive.state["groups"])
-    # no distinctive column: marked by BH-adjusted p, with the sign of z
-    over = pts[(pts["p_adj"] < 0.05) & (pts["z"] > 0)]
-    assert (over["mark"] == "over-used").all() and len(over)
-    assert (pts.loc[pts["p_adj"] >= 0.05, "mark"] == "not distinctive").all()
-    assert "Benjamini" in distinctive.notes[0]
+    # marked exactly by the table's distinctive column, over or under by its direction
+    assert (merged["mark"] != "not distinctive").eq(merged["distinctive"]).all()
+    hit = merged[merged["distinctive"]]
+    assert (hit["mark"] == np.where(hit["direction"] == "over", "over-used", "under-used")).all()
+    assert "distinctive column" in distinctive.notes[0]
     # KWIC lines of the terms with the largest |z|, each a line of kwic in its group
     groups = group_labels(tokens.docs, "author")
     kw = distinctive.tables["kwic"]
@@ -155,6 +155,16 @@ def test_distinctive_explorer_caps_and_uses_the_distinctive_column(terms, tokens
     assert ex.tables["kwic"]["term"].nunique() == 4
     assert ex.tables["kwic"].groupby(["term", "group"]).size().max() <= 2
     assert "distinctive" in ex.state["stats"]
+
+
+def test_distinctive_explorer_without_the_distinctive_column_marks_by_adjusted_p(terms, tokens):
+    ex = explore.distinctive_explorer(terms.drop(columns=["distinctive", "direction"]), tokens, by="author")
+    pts = ex.tables["points"]
+    over = pts[(pts["p_adj"] < 0.05) & (pts["z"] > 0)]
+    under = pts[(pts["p_adj"] < 0.05) & (pts["z"] < 0)]
+    assert (over["mark"] == "over-used").all() and (under["mark"] == "under-used").all()
+    assert (pts.loc[pts["p_adj"] >= 0.05, "mark"] == "not distinctive").all()
+    assert "Benjamini" in ex.notes[0]
 
 
 def test_distinctive_explorer_refuses_what_is_not_its_table(tokens, terms):

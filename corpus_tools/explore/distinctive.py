@@ -59,7 +59,9 @@ def _marks(points: pd.DataFrame) -> tuple[pd.Series, str]:
     else:
         flag = points["p_adj"] < 0.05
         rule = "marked where the Benjamini–Hochberg-adjusted G² p < 0.05"
-    mark = np.where(~flag, "not distinctive", np.where(points["z"] > 0, "over-used", "under-used"))
+    # the table's direction (group rate against the rest) when it has one, else the sign of z
+    over = points["direction"] == "over" if "direction" in points.columns else points["z"] > 0
+    mark = np.where(~flag, "not distinctive", np.where(over, "over-used", "under-used"))
     return pd.Series(mark, index=points.index), rule
 
 
@@ -84,9 +86,10 @@ def distinctive_explorer(
     terms : DataFrame
         ``compare.distinctive_terms`` output (``group, term, count,
         count_rest, per_1k, per_1k_rest, z, g2, p_adj, log_ratio, n_group,
-        n_rest``; ``p`` and ``distinctive`` are used when
+        n_rest``; ``p``, ``distinctive`` and ``direction`` are used when
         present: points are marked by ``distinctive`` if the table has it,
-        else by ``p_adj < 0.05``).
+        else by ``p_adj < 0.05``, as over- or under-used by ``direction`` if
+        the table has it, else by the sign of z).
     tokens : Tokens
         The tokens the table was computed from (e.g. the notebook's
         ``analysis_tokens``): the KWIC lines come from them.

@@ -74,7 +74,7 @@ def term_explorer(
         times (likelihood ratio, as the notebook's section 5).
     trend_options : dict, optional
         Keyword arguments of :func:`corpus_tools.keywords.trend` (``by``,
-        ``seed`` …), the notebook's own, so the intervals are the ones its
+        ``ci``), the notebook's own, so the intervals are the ones its
         figure shows.
     term : str, optional
         The term shown first (default: the first concept, else the most
