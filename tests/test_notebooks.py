@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -12,7 +14,10 @@ import pytest
 
 from corpus_tools.report import discover_notebooks, run_notebooks
 
-from .browser import check_page, chromium_required, find_chromium
+from corpus_tools.report.index import notebook_summary
+from corpus_tools.report.provenance import display_path
+
+from .browser import Browser, check_page, chromium_required, drive_explorers, explorer_payloads, find_chromium
 from .test_run import PageLoads
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,13 +115,33 @@ def test_reports_exist_with_provenance_and_are_offline(runs):
             assert needle in html
         assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=[\"']https?://", html)
         assert "<img" in html and 'src="data:image/png;base64,' in html
-        # read as a browser would: no remote src/href/@import/url(), no script at all
+        # read as a browser would: no remote src/href/@import/url(), no script but the explorers' runtime
         loads = PageLoads(html)
         assert loads.remote == [], f"{page.name} loads {loads.remote[:5]}"
         assert loads.scripts == [], f"{page.name} runs {loads.scripts[:3]}"
+        explorers = html.count('class="ct-explorer"')
+        assert explorers == (0 if nb_path.name.startswith("00") else 1), (page.name, explorers)
+        assert len(loads.runtime) == (1 if explorers else 0), page.name
         assert loads.images and all(src.startswith("data:image/png;base64,") for src in loads.images)
         title = nbformat.read(nb_path, as_version=4).cells[0].source.splitlines()[0].removeprefix("# ")
         assert loads.title == title, (loads.title, title)
+
+
+def test_index_gives_every_notebook_its_question_and_every_figure_a_card(runs):
+    first, _ = runs
+    index = (first / "reports" / "index.html").read_text()
+    manifest = json.loads((first / "figures" / "manifest.json").read_text())
+    for nb_path in NOTEBOOKS:
+        title, question = notebook_summary(nbformat.read(first / "notebooks" / nb_path.name, as_version=4))
+        assert question.endswith("?") and len(question) > 40, (nb_path.name, question)
+        assert f">{escape(title)}</a></h2><p class=\"q\">{escape(question)}</p>" in index, nb_path.name
+    for entry in manifest["figures"]:
+        stem = entry["figure"].removesuffix(".png")
+        card = re.search(rf'<figure class="card" id="fig-{re.escape(stem)}">(.*?)</figure>', index, re.S)
+        assert card, f"no card for {stem}"
+        assert f'href="../figures/{stem}.png">PNG</a>' in card.group(1)
+        assert re.search(r'href="\d\d-[\w-]+\.html#cell-id=cell-\d{3}"', card.group(1)), stem
+        assert 'src="data:image/png;base64,' in card.group(1), stem
 
 
 def test_reports_render_in_a_real_browser(runs):
@@ -126,8 +151,19 @@ def test_reports_render_in_a_real_browser(runs):
         pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this test")
     first, _ = runs
     for page in sorted((first / "reports").glob("*.html")):
+        payloads = explorer_payloads(page.read_text())
+        if payloads:
+            # a reader's use, offline: type a term, click a point, read the KWIC lines
+            with Browser() as b:
+                b.open(page)
+                b.wait_for("Array.from(document.querySelectorAll('.ct-explorer'))"
+                           ".every(e => e.dataset.ready === '1')", timeout=30)
+                assert drive_explorers(b, payloads) == [], page.name
+                b.settle(0.3)
+                assert b.errors == [] and b.failed == [], (page.name, b.errors[:2], b.failed[:2])
         result = check_page(page)
         assert result.network_requests == [], f"{page.name} requested {result.network_requests[:5]}"
+        assert result.failed == [] and result.errors == [], (page.name, result.failed[:3], result.errors[:3])
         if page.name != "index.html":
             assert result.images, f"{page.name} shows no images"
             # the tab shows the notebook's own title, not nbconvert's "Notebook"
@@ -196,3 +232,37 @@ def test_no_printed_sentence_claims_a_difference_without_its_test(runs):
     assert sum(bool(CLAIM_PATTERN.search(x)) for x in lines) > 0  # quotations and test results do have them
     unsupported = [x.strip()[:160] for x in lines if _unsupported_claims(x, corpus)]
     assert not unsupported, "claims without a test:\n" + "\n".join(unsupported)
+
+
+def test_report_of_a_corpus_elsewhere_names_no_folder_and_shows_no_progress_bar(tmp_path, monkeypatch):
+    """A corpus under a temporary folder, large enough for the tokenizer's progress bar, with a file the
+    loader skips (its warning names the corpus), and a cache folder that cannot be made (its warning
+    names the folder, absolute, and the module that warned): the notebook and its report name no
+    absolute folder, and keep no residue of the bar."""
+    (tmp_path / "not-a-folder").write_text("a file where the cache folder should go")
+    monkeypatch.setenv("CORPUS_TOOLS_CACHE_DIR", str(tmp_path / "not-a-folder" / "cache"))
+    corpus = tmp_path / "somewhere" / "my corpus"
+    corpus.mkdir(parents=True)
+    for i in range(320):  # more than 300 documents: the tokenizer shows its bar
+        (corpus / f"doc{i:03d}.txt").write_text(
+            f"Speech {i}\n\nChina and Russia spoke of partnership in paragraph one of speech {i}.\n\n"
+            "The alliance question came up again, as it always does.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_notebooks(corpus=corpus, out=out, only=["00"], progress=False) == 0
+    for f in (out / "reports" / "00-corpus.html", out / "notebooks" / "00-corpus.ipynb"):
+        text = f.read_text()
+        # relative paths (../../tmp/…, as the footer writes them) are fine; the absolute folder is not
+        absolute = re.findall(r"(?<!\.\.)" + re.escape(str(tmp_path)), text)
+        assert not absolute, f"{f.name} names {tmp_path}"
+        # nor the project's folder or the Python installation's (where the warning modules live)
+        for folder in {str(ROOT), sys.prefix, sys.base_prefix}:
+            assert not re.findall(r"(?<![\w.])" + re.escape(folder) + r"(?=/)", text), f"{f.name} names {folder}"
+        # the warnings are kept, with relative paths
+        assert "my corpus: skipped 1 document(s)" in text, f.name
+        cache = display_path(tmp_path / "not-a-folder" / "cache" / "tokens", Path.cwd())
+        assert f"{cache}: cannot write the tokens cache" in text, f.name
+        # the module that warned is named from the project (or as <notebook cell>), never absolute
+        shown = text.replace("&lt;", "<").replace("&gt;", ">")
+        assert re.search(r"(<notebook cell>|\./corpus_tools/[\w/]+\.py):\d+: CorpusWarning", shown), f.name
+        assert not re.search(r"\d+%\|", text) and "0/320" not in text, f"{f.name} keeps a progress bar"

@@ -155,8 +155,11 @@ class PageLoads(HTMLParser):
     that loads something (``src``, ``srcset``, ``data``, ``poster``, ``href``
     of anything but a link ``<a>``) or in a stylesheet's ``@import`` or
     ``url(...)``; ``scripts``: every ``<script>`` that runs (any ``src``, or
-    inline code; JSON data blocks do not run); ``images``: each ``<img src>``;
-    ``title``: the page's ``<title>``.
+    inline code; JSON data blocks do not run) except the explorers' runtime;
+    ``runtime``: the inline scripts marked as the explorers' runtime
+    (``data-corpus-tools="explorer-runtime"``, no ``src``: the one script a
+    report with explorers may run, its libraries inlined); ``images``: each
+    ``<img src>``; ``title``: the page's ``<title>``.
     """
 
     LOADING = {"src", "srcset", "data", "poster", "href", "background"}
@@ -166,6 +169,7 @@ class PageLoads(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.remote: list[str] = []
         self.scripts: list[str] = []
+        self.runtime: list[str] = []
         self.images: list[str] = []
         self.title = ""
         self._in: str | None = None
@@ -211,6 +215,7 @@ class PageLoads(HTMLParser):
             self.scripts.append(f"<script src={a['src']}>")
         self._in = tag if tag in ("script", "style", "title") else None
         self._type = a.get("type", "")
+        self._runtime = tag == "script" and "src" not in a and a.get("data-corpus-tools") == "explorer-runtime"
 
     def handle_endtag(self, tag):
         self._in = None
@@ -221,7 +226,7 @@ class PageLoads(HTMLParser):
         elif self._in == "style":
             self._css(data)
         elif self._in == "script" and data.strip() and not self._type.startswith(self.DATA_SCRIPT):
-            self.scripts.append(data.strip()[:80])
+            (self.runtime if self._runtime else self.scripts).append(data.strip()[:80])
 
 
 def test_page_loads_finds_what_a_browser_would_fetch():
@@ -233,15 +238,22 @@ def test_page_loads_finds_what_a_browser_would_fetch():
         '<script type="module">import("https://cdn.example/m.mjs")</script>'
         '<script type="application/vnd.jupyter.widget-state+json">{"a": 1}</script></head>'
         '<body><a href="https://example.org">a link is not a load</a><img src="data:image/png;base64,AA==">'
-        '<img src="http://example.org/i.png"></body></html>'
+        '<img src="http://example.org/i.png">'
+        '<script type="module" data-corpus-tools="explorer-runtime">window.vegaEmbed = 1;</script>'
+        '<script data-corpus-tools="explorer-runtime" src="https://cdn.example/fake-runtime.js"></script>'
+        '</body></html>'
     )
     loads = PageLoads(page)
     assert loads.title == "T"
     assert loads.remote == [
         "<script src=https://cdn.example/x.js>", "<link href=//cdn.example/x.css>", '@import url("x.css")',
         "url(https://cdn.example/bg.png)", "url(http://cdn.example/c.png)", "<img src=http://example.org/i.png>",
+        "<script src=https://cdn.example/fake-runtime.js>",
     ]
-    assert loads.scripts == ["<script src=https://cdn.example/x.js>", 'import("https://cdn.example/m.mjs")']
+    # the explorers' runtime is told apart only when it is inline; with a src it is a remote script
+    assert loads.scripts == ["<script src=https://cdn.example/x.js>", 'import("https://cdn.example/m.mjs")',
+                             "<script src=https://cdn.example/fake-runtime.js>"]
+    assert loads.runtime == ["window.vegaEmbed = 1;"]
     assert loads.images == ["data:image/png;base64,AA==", "http://example.org/i.png"]
 
 
@@ -356,3 +368,133 @@ def test_sweep_removes_old_temporary_files_of_the_runs_own_only(tmp_path):
         ".01-mine.png.abc123.tmp", ".01-topics.svg.def456.tmp", ".x.tmp", "01-notes.csv", "01-topics.png",
     ]
     assert not (tmp_path / ".corpus-tools-staging").exists()
+
+
+# ---------------------------------------------------------------------------
+# Reports fit to share: no progress bar, no folder of the sharer's machine
+# ---------------------------------------------------------------------------
+def test_clean_notebook_drops_progress_bars_and_keeps_an_explorers_html():
+    nb = nbformat.v4.new_notebook()
+    c = nbformat.v4.new_code_cell("tokens = tokenize(corpus)", execution_count=1)
+    c.outputs = [
+        # tqdm.auto in a kernel: a widget whose text form is the bar when it was displayed
+        nbformat.v4.new_output("display_data", {
+            "application/vnd.jupyter.widget-view+json": {"model_id": "m1", "version_major": 2, "version_minor": 0},
+            "text/plain": "tokenize:   0%|          | 0/388 [00:00<?, ?doc/s]"}),
+        # tqdm on stderr: rewritten with carriage returns, then a real warning
+        nbformat.v4.new_output("stream", name="stderr", text=(
+            "tokenize:   0%|          | 0/388 [00:00<?, ?doc/s]\rtokenize: 100%|██████████| 388/388 "
+            "[00:05<00:00, 70.1doc/s]\nwarning: 2 files skipped\n")),
+        nbformat.v4.new_output("stream", name="stderr", text="gensim: 12it [00:01, 9.50it/s]\n"),
+        # an explorer: widget view for JupyterLab, HTML view for the report
+        nbformat.v4.new_output("display_data", {
+            "application/vnd.jupyter.widget-view+json": {"model_id": "m2", "version_major": 2, "version_minor": 0},
+            "text/html": '<div class="ct-explorer">…</div>', "text/plain": "[Explorer]"}),
+    ]
+    nb.cells = [c]
+    out = clean_notebook(nb).cells[0].outputs
+    assert [o.output_type for o in out] == ["stream", "display_data"]
+    assert out[0].text == "warning: 2 files skipped\n"
+    assert out[1].data == {"text/html": '<div class="ct-explorer">…</div>', "text/plain": "[Explorer]"}
+    assert "%|" not in nbformat.writes(nb)
+
+
+def test_strip_progress_keeps_ordinary_lines():
+    from corpus_tools.report.render import strip_progress
+
+    text = "50%| of the paragraphs\nratio 3/4 [fine]\nnotebooks: 25%|██▌       | 1/4 [01:19<03:59, 79.90s/nb]\nend"
+    assert strip_progress(text) == "50%| of the paragraphs\nratio 3/4 [fine]\nend"
+
+
+def test_scrub_notebook_writes_no_absolute_path(tmp_path):
+    import sys
+    import sysconfig
+
+    from corpus_tools.report.provenance import scrub_notebook
+
+    corpus = tmp_path / "my corpus"
+    start = tmp_path / "work"
+    site = sysconfig.get_paths()["purelib"]
+    nb = nbformat.v4.new_notebook()
+    c = nbformat.v4.new_code_cell("load", execution_count=1)
+    c.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=f"warning: {corpus}: skipped 1 document(s): empty.txt\n"),
+        nbformat.v4.new_output("stream", name="stderr", text=f"{site}/gensim/models.py:3: UserWarning: x\n"
+                                                            "/tmp/ipykernel_4242/1234567.py:1: CorpusWarning: y\n"),
+        nbformat.v4.new_output("display_data", {"text/html": f"<p>{start}/figures/a.png</p>",
+                                                "text/plain": f"{tmp_path}2/other"}),
+        nbformat.v4.new_output("error", ename="OSError", evalue=f"{corpus}/x.txt", traceback=[f"File {corpus}/x"]),
+    ]
+    nb.cells = [c]
+    text = nbformat.writes(scrub_notebook(nb, start, paths=[corpus]))
+    assert str(corpus) not in text and site not in text and f"{start}/" not in text
+    assert "../my corpus: skipped" in text and "<site-packages>/gensim" in text and "./figures/a.png" in text
+    assert "<notebook cell>:1: CorpusWarning" in text and "ipykernel_4242" not in text
+    # a folder whose name merely starts like a known one is another folder: left alone
+    assert f"{tmp_path}2/other" in text
+    assert sys.prefix not in text.replace(f"{tmp_path}2/other", "")
+
+
+# ---------------------------------------------------------------------------
+# The index: every notebook's question, a card per figure
+# ---------------------------------------------------------------------------
+def test_every_notebook_summary_is_its_question():
+    from corpus_tools.report.index import notebook_summary
+
+    for path in discover_notebooks(ROOT / "notebooks"):
+        nb = nbformat.read(path, as_version=4)
+        title, summary = notebook_summary(nb)
+        question = next(c.source for c in nb.cells if "**Question.**" in c.source)
+        question = " ".join(question.split("**Question.**", 1)[1].split())
+        assert title.startswith(path.name[:2]) and summary.endswith("?"), (path.name, summary)
+        assert len(summary) > 40 and question.startswith(summary.replace("`", "")[:30]), (path.name, summary)
+        assert "*" not in summary and summary != "Question."
+
+
+def test_figure_cards_find_cell_section_and_caption():
+    from corpus_tools.report.index import figure_cards
+
+    nb = clean_notebook(nbformat.read(ROOT / "notebooks" / "03-author-perspectives.ipynb", as_version=4))
+    cards = {c["figure"]: c for c in figure_cards(nb, ["03-fightin-words", "03-similarity", "03-nothing"])}
+    fw = cards["03-fightin-words"]
+    cell = next(c for c in nb.cells if c.get("id") == fw["cell"])
+    assert 'save_figure(fig, "03-fightin-words"' in cell.source
+    assert fw["section"].startswith("1. Distinctive terms")
+    assert fw["caption"] == "Each panel is one group."
+    assert cards["03-similarity"]["caption"].startswith("Look for blocks")
+    assert cards["03-nothing"] == {"figure": "03-nothing", "cell": "", "section": "", "caption": ""}
+
+
+def test_index_is_a_gallery_that_loads_nothing(tmp_path):
+    from corpus_tools.report.index import figure_cards, index_html
+
+    figures, reports = tmp_path / "figures", tmp_path / "reports"
+    figures.mkdir()
+    reports.mkdir()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([0, 1], [1, 0])
+    save_figure(fig, "03-fightin-words", None, directory=figures, close=True)
+    nb = clean_notebook(nbformat.read(ROOT / "notebooks" / "03-author-perspectives.ipynb", as_version=4))
+    entries = [{"href": "03-author-perspectives.html", "title": "03 · Author perspectives",
+                "summary": "Do they differ?", "figures": figure_cards(nb, ["03-fightin-words"])}]
+    page = index_html(entries, "<footer>prov</footer>", figures_dir=figures, reports_dir=reports)
+    loads = PageLoads(page)
+    assert loads.remote == [] and loads.scripts == [] and loads.runtime == []
+    assert len(loads.images) == 1 and loads.images[0].startswith("data:image/png;base64,")
+    assert 'href="../figures/03-fightin-words.png">PNG</a>' in page
+    assert 'href="../figures/03-fightin-words.svg">SVG</a>' in page
+    assert "CSV" not in page.split("<footer>")[0].split('class="links"')[1]  # no data was saved: no CSV link
+    fw_id = next(c["id"] for c in nb.cells if 'save_figure(fig, "03-fightin-words"' in c.source)
+    assert f'href="03-author-perspectives.html#cell-id={fw_id}"' in page
+    assert "Each panel is one group." in page and "Do they differ?" in page
+    assert page.rstrip().endswith("<footer>prov</footer>\n</body></html>")
+    # the thumbnail is the figure, scaled to THUMB_WIDTH, with the same bytes every time
+    import base64
+    import io
+
+    from PIL import Image
+
+    from corpus_tools.report.index import THUMB_WIDTH, thumbnail
+
+    im = Image.open(io.BytesIO(base64.b64decode(loads.images[0].split(",", 1)[1])))
+    assert im.width == THUMB_WIDTH and thumbnail(figures / "03-fightin-words.png") == loads.images[0]

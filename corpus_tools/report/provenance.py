@@ -10,10 +10,13 @@ never through a home folder.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -27,6 +30,7 @@ __all__ = [
     "read_records",
     "corpus_rows",
     "scrub_paths",
+    "scrub_notebook",
     "PROVENANCE_PACKAGES",
 ]
 
@@ -106,18 +110,83 @@ def display_path(path: str | os.PathLike, start: str | os.PathLike) -> str:
     return Path(os.path.relpath(p, s)).as_posix()
 
 
-def scrub_paths(text: str, start: str | os.PathLike) -> str:
-    """``text`` (a traceback) with the start folder written ``.`` and the home folder ``~``.
+def _python_dirs() -> dict[str, str]:
+    """The Python installation's folders and how a shared page names them."""
+    out = {}
+    for key in ("purelib", "platlib"):
+        with contextlib.suppress(KeyError, OSError):
+            out[sysconfig.get_paths()[key]] = "<site-packages>"
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix):
+        out[prefix] = "<python>"
+    return out
 
-    For the page of a failed notebook, which is shared like any report.
-    Raises nothing.
+
+_KERNEL_CELL = re.compile(r"(?:/[^\s:'\"<>]+)*/ipykernel_\d+/\d+\.py")
+
+
+def scrub_paths(text: str, start: str | os.PathLike, *, paths: Sequence[str | os.PathLike] = ()) -> str:
+    """``text`` with every absolute path of this machine it names written as a shared page may show it.
+
+    Each folder in ``paths`` (the corpus, the output folder, the project …)
+    and the start folder are written relative to ``start`` (:func:`display_path`:
+    ``.``, ``seeds``, ``../data/ungdc``, ``~/corpus``); the Python
+    installation's ``site-packages`` as ``<site-packages>`` and its prefix as
+    ``<python>``; the home folder as ``~``; the file ipykernel compiles a
+    cell to (``/tmp/ipykernel_123/456.py``, which names the process too) as
+    ``<notebook cell>``. Longer folders are replaced
+    first, so a file inside the corpus is named from the corpus. For
+    tracebacks, loader warnings that name files, and every other output of a
+    notebook that is shared. Raises nothing.
     """
     s = os.path.abspath(start)
-    text = text.replace(s + os.sep, "." + os.sep)
+    names: dict[str, str] = {}
     home = _home()
     if home is not None and str(home) not in ("/", ""):
-        text = text.replace(str(home) + os.sep, "~" + os.sep)
-    return text
+        names[str(home)] = "~"
+    names.update(_python_dirs())
+    for p in [*paths, s]:
+        if p is None or str(p) == "":
+            continue
+        a = os.path.abspath(os.path.expanduser(str(p)))
+        names[a] = display_path(a, s)
+        real = os.path.realpath(a)
+        names.setdefault(real, names[a])
+    # ipykernel compiles each cell to a file of its own, named by process: /tmp/ipykernel_123/456.py
+    text = _KERNEL_CELL.sub("<notebook cell>", text)
+    found = sorted((p for p in names if p not in ("", os.sep) and p in text), key=len, reverse=True)
+    if not found:
+        return text
+    # one pass, longest folder first, so a replacement is never read again; a whole folder
+    # name only (/tmp/ab is not inside /tmp/a), starting a path (not inside ../tmp/a)
+    pattern = re.compile(r"(?<![\w.\-/~])(" + "|".join(map(re.escape, found)) + r")(?![\w.\-])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
+def scrub_notebook(nb, start: str | os.PathLike, *, paths: Sequence[str | os.PathLike] = ()):
+    """Every output of ``nb`` passed through :func:`scrub_paths`; returns ``nb`` (changed in place).
+
+    Stream text, text and HTML data, and error messages and tracebacks: what
+    a shared notebook or report shows. Cell sources are left alone (a run
+    writes the corpus path into the notebook relative already). Images are
+    not text and are untouched. Raises nothing.
+    """
+    def clean(value):
+        if isinstance(value, list):
+            return [scrub_paths(v, start, paths=paths) if isinstance(v, str) else v for v in value]
+        return scrub_paths(value, start, paths=paths) if isinstance(value, str) else value
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = clean(out["text"])
+            for key in ("evalue", "traceback"):
+                if key in out:
+                    out[key] = clean(out[key])
+            data = out.get("data") or {}
+            for mime in list(data):
+                if mime.startswith("text/") or mime == "application/json" and isinstance(data[mime], str):
+                    data[mime] = clean(data[mime])
+    return nb
 
 
 def read_records(path: Path) -> list[dict]:

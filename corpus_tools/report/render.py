@@ -4,15 +4,16 @@
 kernel ids, random cell ids) so a rerun gives the same bytes;
 :func:`render_html` renders with nbconvert and the package's ``offline``
 template (``templates/offline/``: the ``lab`` page without require.js,
-MathJax, mermaid or the widget manager from a CDN), images embedded;
-:func:`provenance_footer`, :func:`failure_html` and :func:`index_html` write
-the run's own HTML.
+MathJax, mermaid or the widget manager from a CDN), images embedded, and
+adds the interactive explorers' runtime (inlined, once) to a page that has
+explorers; :func:`provenance_footer` and :func:`failure_html` write the
+run's own HTML (the index is :mod:`.index`).
 """
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -21,9 +22,9 @@ __all__ = [
     "clean_notebook",
     "render_html",
     "provenance_footer",
-    "notebook_summary",
-    "index_html",
     "failure_html",
+    "strip_progress",
+    "PROGRESS_BAR",
     "TEMPLATES_DIR",
     "TEMPLATE_NAME",
 ]
@@ -45,8 +46,12 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     HTML), and replaces cell ids with stable ones (``cell-000``, …).
     Execution counts are renumbered 1, 2, 3 … over the executed code cells;
     consecutive chunks of one output stream are joined; a widget view keeps
-    only its text fallback. Modifies ``nb`` in place and returns it; cleaning
-    twice changes nothing. Raises nothing for a valid notebook.
+    its other forms (an explorer's HTML view, or a text fallback).
+    Progress bars are dropped (:func:`strip_progress`): a tqdm widget (the
+    tokenizer's bar on a large corpus, in a kernel) and tqdm lines printed to
+    a stream, whose residue ("tokenize: 0%| | 0/388") would otherwise stay in
+    the notebook and its report. Modifies ``nb`` in place and returns it;
+    cleaning twice changes nothing. Raises nothing for a valid notebook.
     """
     for key in _VOLATILE_NB_META:
         nb.metadata.pop(key, None)
@@ -59,7 +64,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop("tags")
         cell["id"] = f"cell-{i:03d}"
         if cell.cell_type == "code":
-            cell.outputs = _merge_streams(cell.get("outputs", []))
+            cell.outputs = _drop_progress(_merge_streams(cell.get("outputs", [])))
             if cell.get("execution_count") is not None:
                 count += 1
                 cell.execution_count = count
@@ -74,6 +79,48 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                     if not data:
                         data["text/plain"] = "(interactive widget: open the notebook in JupyterLab)"
     return nb
+
+
+#: A progress bar's text as tqdm writes it: ``desc: 42%|████      | 163/388 [00:02<00:03, 70.1doc/s]``,
+#: or without a total, ``desc: 163doc [00:02, 70.1doc/s]``.
+PROGRESS_BAR = re.compile(
+    r"\d{1,3}%\|[^\n]*\|\s*[\d.]+[kMGTPEZY]?/[\d.?]+[kMGTPEZY]?"
+    r"|\[\d+:\d{2}(?::\d{2})?(?:<(?:\d+:\d{2}(?::\d{2})?|\?))?,\s*(?:[\d.?]+|\?)\s*\S*/s\]"
+)
+
+
+def strip_progress(text: str) -> str:
+    """``text`` without the lines of a progress bar.
+
+    A terminal shows, of a line rewritten with carriage returns, only what
+    follows the last ``\\r``; that is what is kept, and dropped entirely
+    when it is a tqdm bar (:data:`PROGRESS_BAR`). Other lines are unchanged.
+    """
+    kept = []
+    for line in text.split("\n"):
+        shown = line.rsplit("\r", 1)[-1]
+        if PROGRESS_BAR.search(shown):
+            continue
+        kept.append(shown if "\r" in line else line)
+    return "\n".join(kept)
+
+
+def _drop_progress(outputs: list) -> list:
+    """Outputs without progress bars: tqdm widgets and tqdm lines in streams."""
+    kept = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            text = strip_progress(out["text"])
+            if not text.strip("\n"):
+                continue
+            out["text"] = text
+        data = out.get("data") or {}
+        if "application/vnd.jupyter.widget-view+json" in data and PROGRESS_BAR.search(
+            "".join(data.get("text/plain", ""))
+        ):
+            continue  # tqdm's notebook bar: its text form is the bar at the moment it was displayed
+        kept.append(out)
+    return kept
 
 
 def _merge_streams(outputs: list) -> list:
@@ -111,6 +158,12 @@ def render_html(
     widget manager from a CDN (the notebooks use none of them). What the
     notebook's own outputs contain is rendered as it is.
 
+    A notebook output that is an explorer (:mod:`corpus_tools.explore`)
+    holds its data as JSON; the page gets the one inline module script that
+    draws every explorer (Vega-Lite and the explorer runtime, both inlined by
+    :func:`corpus_tools.explore.page.add_runtime`), so the explorers work
+    offline, from the file alone. A page without explorers runs no script.
+
     ``hide_code`` leaves out the code cells' input and prompts, for readers
     who want only narrative and figures; ``footer`` (HTML, e.g.
     :func:`provenance_footer`) goes after the notebook, before ``</body>``;
@@ -138,7 +191,9 @@ def render_html(
         head, body_end, tail = page.rpartition("</body>")
         if body_end:
             page = head + footer + "\n" + body_end + tail
-    return page
+    from ..explore.page import add_runtime
+
+    return add_runtime(page)
 
 
 def provenance_footer(prov: Mapping) -> str:
@@ -159,57 +214,6 @@ def provenance_footer(prov: Mapping) -> str:
         "<h2 style='font-size:15px'>Provenance</h2>"
         f"<table style='border-collapse:collapse;text-align:left'>{rows}</table></footer>"
     )
-
-
-def notebook_summary(nb: nbformat.NotebookNode) -> tuple[str, str]:
-    """``(title, summary)``: the notebook's first ``# `` heading and the first sentence after it.
-
-    The summary is the first non-heading markdown line after the title, with
-    markdown emphasis and code marks (``* _ ```) removed, cut after its first
-    ``.``, ``?`` or ``!`` followed by a space. Either is ``""`` when the
-    notebook has none. Raises nothing.
-    """
-    title, summary = "", ""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            s = line.strip()
-            if not title and s.startswith("# "):
-                title = s[2:].strip()
-            elif title and s and not s.startswith("#") and not summary:
-                summary = re.sub(r"[*_`]", "", s)
-                summary = re.split(r"(?<=[.?!])\s", summary)[0]
-        if title and summary:
-            break
-    return title, summary
-
-
-def index_html(entries: Sequence[Mapping[str, str]], footer: str) -> str:
-    """``reports/index.html``: a list of links to the reports, then ``footer``.
-
-    Each entry has ``href`` (the report's file name), ``title`` and
-    ``summary`` (see :func:`notebook_summary`), all HTML-escaped. Returns the
-    page as text; it loads nothing, not even a stylesheet.
-    """
-    items = "\n".join(
-        f'<li><a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>'
-        f'<br><span>{html.escape(e["summary"])}</span></li>'
-        for e in entries
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>corpus_tools reports</title>
-<style>body{{font:16px/1.5 sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222}}
-li{{margin:1em 0}} span{{color:#555}}</style></head>
-<body><h1>corpus_tools reports</h1>
-<p>Each report is a notebook executed top to bottom and rendered as a self-contained page:
-images are embedded and nothing loads from the network, so the files can be shared as they are.</p>
-<ol>
-{items}
-</ol>
-{footer}
-</body></html>
-"""
 
 
 #: ANSI colour codes in an IPython traceback.

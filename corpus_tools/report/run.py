@@ -32,9 +32,10 @@ from ..io import atomic_write_bytes
 from .output import (FIGURE_SUFFIXES, ORPHAN_AGE, OutputFolder, check_output_path, claim_output,
                      default_output, project_folder)
 from .params import check_parameter_names, inject_parameters, load_params, notebook_parameters, parameters_source
+from .index import figure_cards, index_html, notebook_summary
 from .provenance import (PROVENANCE_PACKAGES, corpus_rows, display_path, git_commit, package_versions,
-                         read_records, scrub_paths)
-from .render import clean_notebook, failure_html, index_html, notebook_summary, provenance_footer, render_html
+                         read_records, scrub_notebook, scrub_paths)
+from .render import clean_notebook, failure_html, provenance_footer, render_html
 
 __all__ = [
     "RunConfig",
@@ -300,6 +301,10 @@ def _run_one(
             atomic_write_bytes(path, data)
         folder.prune(prefix, new)
         executed = clean_notebook(executed)
+        # a shared notebook or report names no folder of the sharer's machine
+        corpora = [str(r.get("corpus", "")) for r in read_records(loaded) if r.get("corpus")]
+        executed = scrub_notebook(executed, cfg.start, paths=[*corpora, folder.root, cfg.notebooks_in,
+                                                              config.PROJ_ROOT, config.cache_dir(), stage])
         notebook_out = folder.notebooks / nb_path.name
         folder.record([notebook_out, report])
         _write_notebook(executed, notebook_out)
@@ -307,8 +312,10 @@ def _run_one(
         page = render_html(executed, hide_code=cfg.hide_code, footer=provenance_footer(prov),
                            title=title or nb_path.stem)
         atomic_write_bytes(report, page.encode("utf-8"))
+        stems = sorted({p.stem for p in new if p.suffix == ".png"})
         return Outcome(nb_path.name, None, {"href": report.name, "title": title or nb_path.stem,
-                                            "summary": summary, "prov": prov})
+                                            "summary": summary, "figures": figure_cards(executed, stems),
+                                            "prov": prov})
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -435,7 +442,8 @@ def run_notebooks(
             )
             folder.record([folder.reports / "index.html"])
             entries = [{k: v for k, v in o.entry.items() if k != "prov"} for o in outcomes]
-            atomic_write_bytes(folder.reports / "index.html", index_html(entries, footer).encode())
+            page = index_html(entries, footer, figures_dir=folder.figures, reports_dir=folder.reports)
+            atomic_write_bytes(folder.reports / "index.html", page.encode())
     failed = [o for o in outcomes if o.failure is not None]
     where = display_path(folder.reports, start)
     if failed:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import matplotlib.figure
 import matplotlib.pyplot as plt
 
-from .corpus import doc_labels
-from .errors import ParameterError
-from .keywords import check_terms, format_kwic, kwic, trend, trend_curve, trend_model, trend_summary
-from .plots.keywords import plot_trend
+from ..corpus import doc_labels
+from ..errors import ParameterError
+from ..keywords import check_terms, format_kwic, kwic, trend, trend_curve, trend_model, trend_summary
+from ..plots.keywords import plot_trend
 
 __all__ = ["term_report", "explore"]
 
@@ -46,7 +46,8 @@ def term_report(tokens, term: str, *, by: str = "date", window: int = 8,
     concept = {label: variants}
     tr = trend(tokens, concept, by=by)
     model = trend_model(tokens, concept)
-    fig = plot_trend(tr, ncols=1, labels=doc_labels(tokens.docs), fit=trend_curve(model), model=model)
+    # drawn every time (plot_trend.__wrapped__): an interactive figure is shown, not saved or reused
+    fig = plot_trend.__wrapped__(tr, ncols=1, labels=doc_labels(tokens.docs), fit=trend_curve(model), model=model)
     parts = [f"KWIC for {label!r}:"]
     lines = kwic(tokens, variants, window=window)
     parts.append(format_kwic(lines, doc_labels(tokens.docs), max_lines=max_lines))
