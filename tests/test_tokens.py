@@ -430,7 +430,17 @@ def test_data_files_load():
     assert phrases["BRI"] == "belt_and_road_initiative"
     a = load_actors()
     assert list(a.columns) == ["alias", "actor", "case_sensitive"]
-    assert a.loc[a.alias == "US", "case_sensitive"].item() is True or a.loc[a.alias == "US", "case_sensitive"].item()
+    # the flag is a real boolean read from the file's 0/1 column: "US" (1) must not match
+    # the pronoun "us"; "United States" (0) matches in any case
+    assert a["case_sensitive"].dtype == bool
+    flags = a.set_index("alias")["case_sensitive"]
+    assert flags["US"].item() is True and flags["United States"].item() is False
+    # one row per alias line of the file (a header, then one alias a line), none lost
+    from corpus_tools.config import DATA_DIR
+
+    lines = [ln for ln in (DATA_DIR / "actors.csv").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert len(a) == len(lines) - 1
+    assert int(a["case_sensitive"].sum()) == sum(ln.rsplit(",", 1)[1].strip() == "1" for ln in lines[1:])
 
 
 def test_custom_phrase_and_actor_files(tmp_path):
