@@ -1,7 +1,7 @@
 """keywords: counts checked by hand in the seed texts, intervals, tests and trends, KWIC, change().
 
 Also the figures of notebook 02 (:mod:`corpus_tools.plots.keywords`), the
-term explorer (:mod:`corpus_tools.explore`) and :func:`corpus_tools.corpus.date_order`.
+term explorer (:mod:`corpus_tools.explore`).
 
 Handmade corpora (:func:`_doc`) have every count and token total fixed by
 construction, so intervals, test statistics and p-values can be checked
@@ -733,18 +733,8 @@ def test_collocations(tokens):
 
 
 # ---------------------------------------------------------------------------
-# date order, plots and the explorer
+# plots and the explorer
 # ---------------------------------------------------------------------------
-def test_date_order(tokens):
-    # 001 2014-11-21, 000 2016-07-07, 002 2018-06 (drawn 15 June), 004
-    # 2019-06-18, 003 2019 (drawn 1 July)
-    assert date_order(tokens.docs) == [D001, D000, D002, D004, D003]
-    docs = pd.DataFrame({"doc_id": ["b", "a", "c", "d"], "date": ["", "2019", "2019-07-01", ""],
-                         "date_precision": ["", "year", "day", ""]})
-    # 1 July 2019 twice: ties by doc_id; undated last, by doc_id
-    assert date_order(docs) == ["a", "c", "b", "d"]
-
-
 def test_plots_return_figures(tokens, planted):
     tr = keywords.trend(tokens, TERMS)
     labels = doc_labels(tokens.docs)
