@@ -113,6 +113,16 @@ def test_windows_1252_quote_names_line_and_byte(tmp_path):
     )
 
 
+def test_byte_offsets_count_a_utf8_byte_order_mark(tmp_path):
+    # the offset names the byte in the file, where an editor or `xxd` shows it:
+    # 3 BOM bytes + "ab" put the NUL at byte 5 (not 2, its place after the BOM)
+    f = _write(tmp_path / "a.txt", b"\xef\xbb\xbfab\x00cd")
+    assert str(_error(tmp_path)).startswith(f"{f}: NUL byte at byte offset 5;")
+    # 3 + "ab\ncd" = 8 for the Latin-1 e-acute on line 2
+    _write(tmp_path / "a.txt", b"\xef\xbb\xbfab\ncd\xe9")
+    assert str(_error(tmp_path)).startswith(f"{f}: not valid UTF-8 at byte offset 8 (line 2, byte b'\\xe9').")
+
+
 def test_bom_crlf_cr_and_stray_boms_from_concatenated_files(tmp_path):
     # two Windows files concatenated (each with its BOM), then an old-Mac CR ending
     data = (

@@ -35,9 +35,11 @@ __all__ = [
 
 
 def decode_text(data: bytes, path: Path | str) -> str:
-    """Bytes to normalised text, or a :class:`CorpusError` naming the byte."""
+    """Bytes to normalised text, or a :class:`CorpusError` naming the byte (its offset in the file)."""
+    skip = 0  # bytes of a UTF-8 byte-order mark before the text: offsets below count from the file's start
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        skip = len(codecs.BOM_UTF8)
+        data = data[skip:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # A documented recovery: UTF-16 with a byte-order mark is unambiguous.
         try:
@@ -51,7 +53,7 @@ def decode_text(data: bytes, path: Path | str) -> str:
     nul = data.find(b"\x00")
     if nul != -1:
         raise CorpusError(
-            f"{path}: NUL byte at byte offset {nul}; this looks like a binary file or "
+            f"{path}: NUL byte at byte offset {skip + nul}; this looks like a binary file or "
             f"UTF-16 text without a byte-order mark, not UTF-8 text. Re-save it as "
             f"UTF-8 or move it out of the corpus folder."
         )
@@ -60,7 +62,7 @@ def decode_text(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CorpusError(
-            f"{path}: not valid UTF-8 at byte offset {exc.start} (line {line}, byte "
+            f"{path}: not valid UTF-8 at byte offset {skip + exc.start} (line {line}, byte "
             f"{data[exc.start:exc.start + 1]!r}). Expected UTF-8 text; if the file is "
             f"Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 -t utf-8`."
         ) from None
