@@ -566,6 +566,7 @@ def test_sidecar_empty_file_unterminated_quote_and_not_utf8(tmp_path):
     _write(side, 'doc_id,author\na,"X\nb,Y\n')
     assert str(_error(tmp_path)).startswith(f"{side}: cannot be read as CSV (EOF inside string")
     _write(side, "doc_id,author\na,Jos\xe9\n".encode("latin-1"))
+    assert type(_error(tmp_path)) is MetadataError  # a sidecar's errors are metadata errors, decoding too
     assert str(_error(tmp_path)) == (
         f"{side}: not valid UTF-8 at byte offset 19 (line 2, byte b'\\xe9'). Expected UTF-8 "
         f"text; if the file is Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 -t "
