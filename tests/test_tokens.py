@@ -424,6 +424,22 @@ def test_stopwords_negations_hedges():
         one("x", extra_stopwords="works")
 
 
+def test_a_stopword_by_its_lemma_is_a_stopword(seed_tokens):
+    """is_stop: the norm OR the lemma is in the list. "said" is not listed, its lemma "say" is."""
+    assert "said" not in STOPWORDS and "say" in STOPWORDS
+    f = one("He said they say so.")
+    assert dict(zip(f["token"].astype(str), f["is_stop"])) == {
+        "He": True, "said": True, "they": True, "say": True, "so": True, ".": False}
+    # In the seeds, 29 tokens are stopwords only through their lemma (said/say 5, given/give 5,
+    # taken/take 4, seen/see 4, making/make 2, taking/take 2, and makes, having, keeps, took,
+    # keeping, sees, tens once each): a rule on the norm alone would list all 29 as content words.
+    f = seed_tokens.frame
+    norm, lemma = f["norm"].astype(str), f["lemma"].astype(str)
+    by_lemma = ~f["is_punct"] & ~norm.isin(STOPWORDS) & lemma.isin(STOPWORDS)
+    assert int(by_lemma.sum()) == 29 and f.loc[by_lemma, "is_stop"].all()
+    assert int((by_lemma & (norm == "said")).sum()) == 5
+
+
 def test_data_files_load():
     phrases = dict(load_phrases())
     assert phrases["Belt and Road Initiative"] == "belt_and_road_initiative"
