@@ -11,7 +11,7 @@ Issue 9's promises, tested with real processes and real signals:
   different ones), and two processes tokenizing the same corpus into the same
   cache, both succeed and leave valid outputs;
 * a corrupt or half-written cache is rebuilt (with a warning when a file is
-  corrupt); cache files are parquet and JSON, never pickle;
+  corrupt); cache files are Arrow IPC and JSON, never pickle;
 * a read-only corpus goes through load, tokenize and a run unchanged (bytes and
   mtimes).
 
@@ -393,10 +393,10 @@ KILLS = [
     Kill("kill mid-notebook write", signal.SIGTERM, "driver", r"replace-00-tiny\.ipynb", slow=r"00-tiny\.ipynb"),
     Kill("Ctrl-C between notebooks (report write)", signal.SIGINT, "driver", r"replace-00-tiny\.html",
          slow=r"00-tiny\.html"),
-    Kill("kill mid-cache write", signal.SIGTERM, "driver", rf"replace-{_CACHE}\.tokens\.parquet",
-         slow=rf"{_CACHE}\.tokens\.parquet", fresh_cache=True),
-    Kill("power cut before the cache index", signal.SIGKILL, "all", rf"replace-{_CACHE}\.json",
-         slow=rf"{_CACHE}\.json", fresh_cache=True),
+    Kill("kill mid-cache write", signal.SIGTERM, "driver", rf"replace-{_CACHE}\.tokens\.arrow",
+         slow=rf"{_CACHE}\.tokens\.arrow", fresh_cache=True),
+    Kill("power cut before the cache index", signal.SIGKILL, "all", rf"replace-{_CACHE}\.index\.json",
+         slow=rf"{_CACHE}\.index\.json", fresh_cache=True),
     Kill("kill mid-manifest write", signal.SIGTERM, "driver", r"replace-manifest\.json", slow=r"manifest\.json"),
 ]
 
@@ -447,7 +447,7 @@ def _cache_is_sound(bench: Bench, cache: Path) -> None:
 
 
 def _assert_complete_entries(folder: Path) -> list[str]:
-    """Every cache entry has its JSON index, its lock and the same parquet
+    """Every cache entry has its JSON index, its lock and the same Arrow
     tables as the others, and nothing else is there; the entries' stems."""
     layouts: dict[str, list[str]] = {}
     for f in folder.iterdir():
@@ -455,8 +455,8 @@ def _assert_complete_entries(folder: Path) -> list[str]:
         layouts.setdefault(stem, []).append(rest)
     for stem, parts in layouts.items():
         parts.sort()
-        assert "json" in parts and "lock" in parts, (stem, parts)
-        assert all(p in ("json", "lock") or p.endswith(".parquet") for p in parts), (stem, parts)
+        assert "index.json" in parts and "lock" in parts, (stem, parts)
+        assert all(p in ("index.json", "lock") or p.endswith(".arrow") for p in parts), (stem, parts)
     assert len({tuple(p) for p in layouts.values()}) == 1, layouts
     _assert_cache_is_data(folder)
     return sorted(layouts)
@@ -471,9 +471,9 @@ def _assert_one_entry(folder: Path) -> str:
 
 def _assert_cache_is_data(folder: Path) -> None:
     for f in folder.iterdir():
-        if f.suffix == ".parquet":
-            head, tail = f.open("rb").read(4), f.read_bytes()[-4:]
-            assert head == tail == b"PAR1", f.name
+        if f.suffix == ".arrow":  # Arrow IPC file: magic at both ends
+            head, tail = f.open("rb").read(6), f.read_bytes()[-6:]
+            assert head == tail == b"ARROW1", f.name
         elif f.suffix == ".json":
             json.loads(f.read_text(encoding="utf-8"))
         elif f.suffix == ".lock" or TEMP.match(f.name):
@@ -646,7 +646,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
     cache = tmp_path / "tokens"
     good = tokenize(small_corpus, cache=cache, progress=False)
     stem = _assert_one_entry(cache)
-    tables = sorted(cache.glob("*.parquet"), key=lambda f: f.stat().st_size)
+    tables = sorted(cache.glob("*.arrow"), key=lambda f: f.stat().st_size)
     if damage == "truncated table":  # a copy or a disk that gave out halfway
         named = tables[-1]
         named.write_bytes(named.read_bytes()[: named.stat().st_size // 2])
@@ -654,7 +654,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
         named = tables[0]
         named.unlink()
     elif damage == "corrupt index":
-        named = cache / f"{stem}.json"
+        named = cache / f"{stem}.index.json"
         named.write_text('{"rows": {"tokens": ')
     else:  # a sync tool mixed two entries: a valid table of the wrong size
         other = tokenize(small_corpus.select(doc_ids=small_corpus.doc_ids[:3]),
@@ -670,7 +670,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
     messages = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
     assert messages, "a damaged cache file must be reported"
     names = re.escape(str(named)) if named else re.escape(str(cache / stem)) + r"\.[\w.]+"
-    pattern = rf"{names}: token cache file is corrupt or unreadable \(.+\); rebuilding it\."
+    pattern = rf"{names}: tokens cache file is corrupt or unreadable \(.+\); rebuilding it\."
     assert all(re.fullmatch(pattern, m, flags=re.S) for m in messages), messages
     assert not healed.from_cache
     pd.testing.assert_frame_equal(healed.frame, good.frame)

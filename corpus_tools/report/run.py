@@ -48,6 +48,14 @@ __all__ = [
     "DEFAULT_TIMEOUT",
 ]
 
+#: One BLAS/OpenMP thread per kernel. With several, OpenBLAS splits a product
+#: across threads and a floating-point flag raised in a worker thread reaches
+#: numpy only sometimes, so gensim's "invalid value encountered in dot" warning
+#: came and went between identical runs and the notebook's bytes with it. One
+#: thread makes every numeric step, and every output, the same on each run;
+#: the notebooks' matrices are small, so it costs little (and the run's
+#: notebooks can use the cores instead).
+DETERMINISTIC_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: The environment variable naming the file where ``save_figure`` logs the
 #: figures a notebook wrote (the run moves those into place and prunes the others).
 FIGURE_LOG_ENV = "CORPUS_TOOLS_FIGURE_LOG"
@@ -246,7 +254,7 @@ def _run_one(
     try:
         log, loaded = stage / "figures.log", stage / "loaded.json"
         env = {"CORPUS_TOOLS_FIGURES_DIR": str(stage / "figures"), FIGURE_LOG_ENV: str(log),
-               PROVENANCE_ENV: str(loaded)}
+               PROVENANCE_ENV: str(loaded), **DETERMINISTIC_THREADS}
         # the kernel starts in the notebooks' folder (a notebook may import a
         # module beside it); the injected CORPUS is relative to that folder
         with _environ(env):
