@@ -545,6 +545,45 @@ def test_change_on_a_handmade_example():
     assert keywords.change(tiny, early=("1990", "2005"), late=("2006", "2020"), min_count=9).empty
 
 
+def test_change_with_unequal_periods_and_min_count_on_both_sides():
+    """Periods of different sizes (200 early tokens, 100 late), so a change() that swapped the period
+    sizes, or the sides of the test, gives other numbers; min_count keeps a term whose count equals it
+    and drops it one above."""
+    tok = _corpus_tokens(_doc("e0", "2000", [2], n=200), _doc("l0", "2010", [6], n=100))
+    ch = keywords.change(tok, early=EARLY, late=LATE, min_count=8).set_index("term")
+    tank = ch.loc["tank"]
+    # tank: 2 of c = 200 early, 6 of d = 100 late -> 10 and 60 per 1,000
+    assert (tank["count_early"], tank["count_late"]) == (2, 6)
+    assert (tank["per_1k_early"], tank["per_1k_late"]) == (10.0, 60.0)
+    # log ratio late/early = log2((6/100) / (2/200)) = log2 6; rate ratio 6
+    assert tank["log_ratio"] == pytest.approx(math.log2(6), rel=1e-12) and tank["rate_ratio"] == pytest.approx(6.0)
+    # G2 (late = corpus 1): E_late = 100 * 8 / 300 = 8/3, E_early = 200 * 8 / 300 = 16/3;
+    # G2 = 2 (6 ln(6 / (8/3)) + 2 ln(2 / (16/3))) = 5.807846
+    assert tank["g2"] == pytest.approx(2 * (6 * math.log(18 / 8) + 2 * math.log(6 / 16)), rel=1e-12)
+    # E_late 2.67 < 5: exact binomial, 6 late of 8 with p0 = 100/300 = 1/3. P(k) = C(8,k) 2^(8-k) / 3^8:
+    # P(6) = 112, P(7) = 16, P(8) = 1 (/6561); every other outcome is likelier (P(0) = 256/6561), so
+    # p = 129 / 6561 = 0.019662
+    assert tank["exact"] and tank["p"] == pytest.approx(129 / 6561, rel=1e-9)
+    # cat: 198 of 200 against 94 of 100 (expected counts far above 5: G2 on chi2(1))
+    cat = ch.loc["cat"]
+    assert not cat["exact"] and cat["direction"] == "fell"
+    assert cat["p"] == pytest.approx(float(stats.g2_pvalue(stats.log_likelihood_g2(94, 198, 100, 200))), rel=1e-12)
+    # BH over the two terms: tank's p * 2 / 1, cat's p * 2 / 2
+    assert tank["p_adj"] == pytest.approx(2 * 129 / 6561, rel=1e-9) and cat["p_adj"] == pytest.approx(cat["p"])
+    assert tank["significant"] and not cat["significant"]
+    # the rate-ratio interval is late/early's: exact conditional (Clopper-Pearson on 6 of 8) scaled by c/d = 2
+    pl, pu = stats.clopper_pearson(6, 8)
+    assert tank["rr_low"] == pytest.approx(float(pl / (1 - pl)) * 2, rel=1e-9)
+    assert tank["rr_high"] == pytest.approx(float(pu / (1 - pu)) * 2, rel=1e-9)
+    # min_count: tank's 2 + 6 = 8 is kept at min_count=8 and dropped at 9
+    assert keywords.change(tok, early=EARLY, late=LATE, min_count=9)["term"].tolist() == ["cat"]
+    # swapping the periods mirrors every sided column
+    sw = keywords.change(tok, early=LATE, late=EARLY, min_count=8).set_index("term").loc["tank"]
+    assert (sw["count_early"], sw["count_late"], sw["per_1k_early"], sw["per_1k_late"]) == (6, 2, 60.0, 10.0)
+    assert sw["log_ratio"] == pytest.approx(-math.log2(6)) and sw["direction"] == "fell"
+    assert sw["p"] == pytest.approx(tank["p"]) and sw["g2"] == pytest.approx(tank["g2"])
+
+
 def test_change_criterion_switches_at_three_documents_a_period():
     assert keywords.MIN_PERIOD_DOCS == 3
     three = keywords.change(_periods(3, 3, late_counts=[3, 4, 5]), early=EARLY, late=LATE, min_count=1).set_index("term")
