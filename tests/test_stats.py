@@ -1162,6 +1162,71 @@ def test_nb_trend_spline_and_groups():
     assert nb_trend(y, t, x, groups=g).iloc[0]["df_resid"] == 60 - 4
 
 
+def _nb_design(x, t, *, groups, spline_df, per_years):
+    """nb_trend's design written out again: [1, (x - mean) / per_years, one indicator per group level
+    but the first (sorted)], then the spline's bends; the offset is log(tokens)."""
+    xs = (x - x.mean()) / per_years
+    cols = [np.ones(len(x)), xs] + [(np.asarray(groups) == lv).astype(float) for lv in sorted(set(groups))[1:]]
+    X = np.column_stack(cols)
+    return X, np.column_stack([X, natural_spline_basis(xs, df=spline_df)[:, 1:]]), X.shape[1], np.log(t)
+
+
+def test_nb_trend_every_column_against_statsmodels_written_out():
+    """Each number of nb_trend's row from a second computation with statsmodels (NB2, or quasi-Poisson
+    with Pearson's phi floored at 1; a t interval on the residual df; a likelihood-ratio or F test of
+    the bends): an asymmetric design (a 90% interval, per 5 years, three groups of unequal size, a
+    spline of 3 columns) so that a swapped sign, a 95% interval, a wrong df or an F test turned upside
+    down all change something."""
+    import statsmodels.api as sm
+    from scipy.stats import chi2, f as f_dist
+
+    rng = np.random.default_rng(11)
+    y, t, x = _nb_docs(rng, 45, 0.5)
+    groups = np.array(["b", "a", "c"] * 15)
+    groups[:4] = "a"  # unequal group sizes
+    X, Xf, k, off = _nb_design(x, t, groups=groups, spline_df=3, per_years=5.0)
+    assert k == 4 and Xf.shape[1] == 6
+    # --- negative binomial (NB2, alpha estimated), df = n - k - 1 (alpha is a parameter too)
+    row = nb_trend(y, t, x, groups=groups, spline_df=3, per_years=5.0, ci=0.9).iloc[0]
+    lin = sm.NegativeBinomial(y, X, offset=off, loglike_method="nb2").fit(disp=0, maxiter=200)
+    full = sm.NegativeBinomial(y, Xf, offset=off, loglike_method="nb2").fit(disp=0, maxiter=200)
+    b, se, df = lin.params[1], lin.bse[1], 45 - 4 - 1
+    q = student_t.isf(0.05, df)
+    assert row["method"] == "negative_binomial" and row["dispersion_kind"] == "nb_alpha"
+    assert (row["n_docs"], row["n_dates"], row["df_resid"]) == (45, len(np.unique(x)), df)
+    assert row["slope"] == pytest.approx(b, rel=1e-6)
+    assert (row["slope_low"], row["slope_high"]) == pytest.approx((b - q * se, b + q * se), rel=1e-6)
+    assert (row["pct_change"], row["pct_low"], row["pct_high"]) == pytest.approx(
+        (100 * math.expm1(b), 100 * math.expm1(b - q * se), 100 * math.expm1(b + q * se)), rel=1e-6)
+    assert row["p_value"] == pytest.approx(2 * student_t.sf(abs(b / se), df), rel=1e-6)
+    assert row["dispersion"] == pytest.approx(lin.params[-1], rel=1e-6)
+    assert row["p_nonlinear"] == pytest.approx(chi2.sf(2 * (full.llf - lin.llf), 2), rel=1e-6)
+    assert (row["per_years"], row["x_center"]) == (5.0, pytest.approx(x.mean(), rel=1e-15))
+    assert row["intercept"] == pytest.approx(lin.params[0], rel=1e-6)
+    cov = lin.cov_params()
+    assert (row["var_intercept"], row["cov_intercept_slope"], row["var_slope"]) == pytest.approx(
+        (cov[0, 0], cov[0, 1], cov[1, 1]), rel=1e-6)
+    # --- quasi-Poisson: phi = max(1, Pearson chi2 / (n - k)); df = n - k; F test of the bends
+    row = nb_trend(y, t, x, groups=groups, spline_df=3, per_years=5.0, ci=0.9, method="quasi_poisson").iloc[0]
+    glin = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit()
+    gfull = sm.GLM(y, Xf, family=sm.families.Poisson(), offset=off).fit()
+    phi = max(1.0, glin.pearson_chi2 / (45 - 4))
+    phi_full = max(1.0, gfull.pearson_chi2 / (45 - 6))
+    assert phi > 1  # overdispersed data: the floor is not what is tested
+    b, se, df = glin.params[1], glin.bse[1] * math.sqrt(phi), 45 - 4
+    q = student_t.isf(0.05, df)
+    assert row["method"] == "quasi_poisson" and row["dispersion_kind"] == "quasi_phi" and row["df_resid"] == df
+    assert row["dispersion"] == pytest.approx(phi, rel=1e-6)
+    assert row["slope"] == pytest.approx(b, rel=1e-6)
+    assert (row["slope_low"], row["slope_high"]) == pytest.approx((b - q * se, b + q * se), rel=1e-6)
+    assert row["p_value"] == pytest.approx(2 * student_t.sf(abs(b / se), df), rel=1e-6)
+    F = (glin.deviance - gfull.deviance) / 2 / phi_full
+    assert row["p_nonlinear"] == pytest.approx(f_dist.sf(F, 2, 45 - 6), rel=1e-6)
+    cov = glin.cov_params() * phi
+    assert (row["var_intercept"], row["cov_intercept_slope"], row["var_slope"]) == pytest.approx(
+        (cov[0, 0], cov[0, 1], cov[1, 1]), rel=1e-6)
+
+
 def test_natural_spline_basis_hand_example():
     # x = 0..4, df = 2: knots at the quantiles 0, 2, 4 of the distinct values.
     # d_1(x) = (x^3_+ - (x-4)^3_+)/4, d_2(x) = ((x-2)^3_+ - (x-4)^3_+)/2,
