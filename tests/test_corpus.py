@@ -245,6 +245,9 @@ def test_parse_date_forms_and_month_bounds():
                 "18-06", "1970.5", "2019-06-"):
         with pytest.raises(MetadataError, match=f"metadata.csv, line 3: date '{bad}' is not a valid ISO date"):
             parse_date(bad, where="metadata.csv, line 3")
+    # without a place, the message says "date"
+    with pytest.raises(MetadataError, match="^date: date '2019-13' is not a valid ISO date"):
+        parse_date("2019-13")
 
 
 def test_date_position_is_the_middle_of_the_named_interval():
@@ -303,6 +306,9 @@ def test_date_in_range_prefix_rule_on_both_sides_of_each_bound():
     assert date_in_range("1950", "", "")
     assert not date_in_range("", "", "")
     assert not date_in_range("", "2019", "2020")
+    # the bounds default to open
+    assert date_in_range("1950") and date_in_range("1950", "1949") and date_in_range("1950", date_to="1951")
+    assert not date_in_range("")
 
 
 def test_date_order_places_coarse_dates_mid_interval_and_undated_last():
@@ -311,6 +317,12 @@ def test_date_order_places_coarse_dates_mid_interval_and_undated_last():
     docs = pd.DataFrame({"doc_id": ["b", "a", "c", "d", "e"], "date": ["", "2019", "2019-07-01", "", "2019-06"],
                          "date_precision": ["", "year", "day", "", "month"]})
     assert date_order(docs) == ["e", "a", "c", "b", "d"]
+    # the stated precision places the date, not the date's own form: 2019-06-18 known only to the year
+    # is drawn on 1 July (after "c" = 2019-06-20); known to the month, on 15 June (before "c")
+    for prec, order in (("year", ["c", "f"]), ("month", ["f", "c"]), ("day", ["c", "f"])):
+        two = pd.DataFrame({"doc_id": ["f", "c"], "date": ["2019-06-18" if prec != "day" else "2019-06-21", "2019-06-20"],
+                            "date_precision": [prec, "day"]})
+        assert date_order(two) == order, prec
     # the seeds: 001 2014-11-21, 000 2016-07-07, 002 2018-06 (15 June), 004 2019-06-18, 003 2019 (1 July)
     frame = load_corpus(SEEDS).to_frame()
     assert date_order(frame) == ["001_7bf913d7a1c1c461", "000_c01ebfe935f334d0", "002_ef45ccff1751e502",
@@ -464,6 +476,11 @@ def test_author_bio_at_the_end_up_to_80_words():
     # only after site chrome, and only the last paragraph
     assert parse_text(f"Body.\n\n{eighty}").removed == []
     assert parse_text(f"Foreign Policy\n\n{bio}\n\nBody after it.").paragraphs == [bio, "Body after it."]
+    # a bio hard-wrapped after a first line shorter than 40 characters: no line of the file starts with
+    # its first 40 characters, so it is reported at the file's last line (line 6 here)
+    wrapped = parse_text("Foreign Policy\n\nBody.\n\nBo Chen, is a research fellow\nat the Institute of Things.")
+    assert _removed(wrapped) == [(1, "section_label", "Foreign Policy"),
+                                 (6, "author_bio", "Bo Chen, is a research fellow at the Institute of Things.")]
 
 
 def test_headings_and_hard_wrapped_paragraphs():
