@@ -4,6 +4,7 @@ Usage:
     .venv/bin/python benchmarks/mutation.py [MODULE ...] [--max-children 2]
                                             [--results benchmarks/results] [--keep]
     .venv/bin/python benchmarks/mutation.py --list
+    .venv/bin/python benchmarks/mutation.py --markdown   # the results as a table
 
 MODULE is one of the names in ``MODULES`` below (default: all of them). For
 each, the script
@@ -355,6 +356,20 @@ def write_results(results_dir: Path, summaries: list[dict]) -> None:
                 w.writerow([name, r["file"], r["line"], r["function"], r["mutant"], r["status"], r["change"]])
 
 
+def markdown(results_dir: Path) -> str:
+    """The results file as a Markdown table (one row per module), for benchmarks/README.md."""
+    data = json.loads((results_dir / "mutation.json").read_text())
+    rows = ["| module | files mutated | tests | mutants | killed | kill rate | target | survivors | run | load (1 min, before -> after) |",
+            "|---|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for name, s in data["modules"].items():
+        rows.append(
+            f"| {name} | {', '.join(f'`{m}`' for m in s['mutate'])} | {', '.join(f'`{t}`' for t in s['tests'])} "
+            f"| {s['total']} | {s['killed']} | **{s['kill_rate']:.1%}** | {s['target']:.0%} | {s['total'] - s['killed']} "
+            f"| {s['date']}, {s['seconds'] / 60:.0f} min | {s['load_before'][0]:.2f} -> {s['load_after'][0]:.2f} |"
+        )
+    return "\n".join(rows)
+
+
 def _version(dist: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -371,7 +386,11 @@ def main(argv=None) -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy with mutants/")
     parser.add_argument("--list", action="store_true", help="list the modules and exit")
+    parser.add_argument("--markdown", action="store_true", help="print the results file as a Markdown table and exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(args.results))
+        return 0
     if args.list:
         for name, m in MODULES.items():
             print(f"{name}: mutate {', '.join(m.mutate)}; tests {', '.join(m.tests)}; target {m.target:.0%}")
