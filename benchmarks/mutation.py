@@ -239,6 +239,34 @@ def place(source_lines: list[str], start: int, pos: int, old_first: str) -> int:
     return min(candidates, key=lambda n: (abs(n - guess), n)) if candidates else guess
 
 
+#: Kinds of surviving mutant, as kind_of sorts them (benchmarks/README.md says what each means).
+KINDS = {
+    "message": "only the text of a message changed (case, XX...XX, or None)",
+    "warning guard": "an argument of np.errstate / warnings filters changed",
+    "dtype": "a dtype argument dropped or changed",
+    "default value": "a parameter's default value changed",
+    "logic": "anything else: a condition, a constant, an argument, an operator",
+}
+
+
+def kind_of(change: str) -> str:
+    """A first sorting of a surviving mutant by what it changed (a kind, not a verdict)."""
+    old, _, new = change.partition("  ->  ")
+    if re.search(r"errstate\(|catch_warnings|simplefilter", old):
+        return "warning guard"
+    literal = re.compile(r"""f?"[^"]*"|f?'[^']*'""")
+    compared = re.search(r"==|!=|\bin \(|\bnot in\b|method|kind=|\[\"", old)
+    if not compared and literal.search(old) and literal.sub("S", old) == literal.sub("S", new).replace("None", "S"):
+        return "message"  # a string literal (a message, an argument's name in one) changed or became None
+    if re.search(r"dtype=|\.astype\(", old) and not re.search(r"dtype=|\.astype\(", new.replace("astype(None)", "")):
+        return "dtype"
+    if re.search(r"dtype=None|astype\(None\)", new):
+        return "dtype"
+    if old.lstrip().startswith("def ") or re.match(r"^\s*\w+: [^=]+= [^=]", old):
+        return "default value"
+    return "logic"
+
+
 def survivors(copy: Path, verdicts: dict[str, tuple[str, str]], python: str) -> list[dict]:
     """Every mutant not killed, with its file, line and change."""
     left = sorted((n, p) for n, (p, s) in verdicts.items() if s not in KILLED)
@@ -256,7 +284,7 @@ def survivors(copy: Path, verdicts: dict[str, tuple[str, str]], python: str) -> 
         line = place(sources[path], start, pos, old_first) if pos is not None and start else None
         rows.append({
             "file": path, "line": line, "function": function_key(name), "mutant": name.rpartition(".")[2],
-            "status": verdicts[name][1], "change": change,
+            "status": verdicts[name][1], "kind": kind_of(change), "change": change,
         })
     rows.sort(key=lambda r: (r["file"], r["line"] or 0, r["mutant"]))
     return rows
@@ -350,10 +378,11 @@ def write_results(results_dir: Path, summaries: list[dict]) -> None:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     with open(results_dir / "mutation-survivors.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["module", "file", "line", "function", "mutant", "status", "change"])
+        w.writerow(["module", "file", "line", "function", "mutant", "status", "kind", "change"])
         for name, s in data["modules"].items():
             for r in s["survivors"]:
-                w.writerow([name, r["file"], r["line"], r["function"], r["mutant"], r["status"], r["change"]])
+                w.writerow([name, r["file"], r["line"], r["function"], r["mutant"], r["status"],
+                            r.get("kind") or kind_of(r["change"]), r["change"]])
 
 
 def markdown(results_dir: Path) -> str:
