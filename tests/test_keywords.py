@@ -664,6 +664,78 @@ def test_concept_change_boundaries():
         keywords.concept_change(_periods(3, 3), terms, early=("2000", "2015"), late=LATE)
 
 
+def _years(*per_year: int):
+    """Token tables with per_year[i] documents dated 2000 + i (5 tokens each)."""
+    docs = [_doc(f"y{i}_{j}", str(2000 + i), [1], n=5) for i, k in enumerate(per_year) for j in range(k)]
+    return _corpus_tokens(*docs)
+
+
+def test_split_periods_balances_documents_between_years():
+    """The split between two years closest to half the documents, on unequal years; the earlier on a tie;
+    two years are enough, one is refused."""
+    # 1, 1, 1, 3 documents: after 2000, 2001, 2002 there are 1, 2, 3 of 6; 3 is half -> split after 2002
+    assert keywords.split_periods(_years(1, 1, 1, 3)) == (("2000", "2002"), ("2003", "2003"))
+    # 3, 1, 1, 1, 2: 3, 4, 5, 6 of 8 -> 4 is half -> after 2001 (not after 2000, a third of them)
+    assert keywords.split_periods(_years(3, 1, 1, 1, 2)) == (("2000", "2001"), ("2002", "2004"))
+    # 1, 1, 1, 1: 1, 2, 3 of 4 -> after 2001; 1, 2, 1: 1 and 3 of 4 tie at 1 from half -> the earlier
+    assert keywords.split_periods(_years(1, 1, 1, 1)) == (("2000", "2001"), ("2002", "2003"))
+    assert keywords.split_periods(_years(1, 2, 1)) == (("2000", "2000"), ("2001", "2002"))
+    assert keywords.split_periods(_years(2, 3)) == (("2000", "2000"), ("2001", "2001"))
+    with pytest.raises(ParameterError) as info:
+        keywords.split_periods(_years(4))
+    assert str(info.value) == ("the documents span fewer than two years, so there is no early and late period; "
+                               "set EARLY and LATE by hand or select documents from more years")
+
+
+def test_concept_change_sampled_permutation_uses_its_seed_and_resamples():
+    """Past n_resamples splits the permutation test samples them from ``seed``: p and p_min = 1/(1 + n)
+    are those of stats.permutation_test with the same arguments (8 + 8 documents: C(16, 8) = 12,870
+    splits, more than the default 9,999)."""
+    early_counts, late_counts = [0, 1, 0, 2, 1, 0, 1, 0], [2, 3, 1, 4, 2, 3, 0, 5]
+    tok = _periods(8, 8, early_counts=early_counts, late_counts=late_counts)
+    terms = {"tank": ["tank"]}
+    late, early = ([float(c) for c in late_counts], [100.0] * 8), ([float(c) for c in early_counts], [100.0] * 8)
+    for kwargs, n, seed in (({}, 9999, 0), ({"n_resamples": 50, "seed": 4}, 50, 4)):
+        row = keywords.concept_change(tok, terms, early=EARLY, late=LATE, **kwargs).iloc[0]
+        ref = stats.permutation_test(*late, *early, n_resamples=n, seed=seed)
+        assert not ref.exact
+        assert (row["test"], row["n_docs_early"], row["n_docs_late"]) == ("permutation", 8, 8)
+        assert row["p"] == float(ref.p_value) and row["p_min"] == pytest.approx(1 / (1 + n), rel=1e-12)
+    # another seed, another sample of splits (and so, here, another p)
+    other = keywords.concept_change(tok, terms, early=EARLY, late=LATE, n_resamples=50, seed=5).iloc[0]
+    assert other["p"] == float(stats.permutation_test(*late, *early, n_resamples=50, seed=5).p_value)
+
+
+def test_concept_change_counts_only_documents_with_tokens_and_three_in_all():
+    """A document without tokens is no unit; one early and two late documents (3 in all) are tested
+    over the documents, one and one over their paragraphs; a period left without tokens is refused."""
+    empty = Document(doc_id="e_empty", date="2001", date_precision="year", paragraphs=("... — !",))
+    docs = [_doc("e0", "2000", [1, 0]), _doc("l0", "2010", [3, 2]), _doc("l1", "2011", [4])]
+    row = keywords.concept_change(_corpus_tokens(*docs, empty), {"tank": ["tank"]}, early=EARLY, late=LATE).iloc[0]
+    assert (row["n_docs_early"], row["n_docs_late"], row["test"], row["unit"]) == (1, 2, "quasi-Poisson", "document")
+    q = stats.quasi_poisson_test([5.0, 4.0], [200.0, 100.0], [1.0], [200.0])
+    assert row["p"] == pytest.approx(float(q.p_value), rel=1e-12) and row["rr_low"] == pytest.approx(float(q.low))
+    # 1 in 200 early, 9 in 300 late: rate ratio (9/300) / (1/200) = 6
+    assert row["rate_ratio"] == pytest.approx(6.0) and row["per_1k_early"] == pytest.approx(5.0)
+    with pytest.raises(ParameterError) as info:
+        keywords.concept_change(_corpus_tokens(empty, *docs[1:]), {"tank": ["tank"]}, early=EARLY, late=LATE)
+    assert str(info.value) == "a period's documents have no tokens; widen EARLY or LATE"
+
+
+def test_check_terms_lists_merged_lemmas_by_count_then_name(tokens):
+    """also_inside: the merged lemmas having the term as a part, most frequent first, ties by name, those
+    already in the concept left out; count and n_docs differ (soviet_union: 5 times in 3 documents)."""
+    checked = keywords.check_terms(tokens, {"u": ["united"], "arms": ["arms", "race"],
+                                            "union": ["union", "soviet_union"]})
+    assert checked.values.tolist() == [
+        ["u", "united", "none", 0, 0, "united_states (88), united_nations (3), united_kingdom (2)"],
+        ["arms", "arms", "norm", 1, 1, "arms_control (2), arms_race (2)"],
+        ["arms", "race", "none", 0, 0, "arms_race (2)"],
+        ["union", "union", "lemma", 1, 1, "eurasian_economic_union (3), european_union (1)"],
+        ["union", "soviet_union", "lemma", 5, 3, ""],
+    ]
+
+
 # ---------------------------------------------------------------------------
 # trend_summary: every claim comes from a test that rejected
 # ---------------------------------------------------------------------------
