@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -582,6 +583,49 @@ def test_change_with_unequal_periods_and_min_count_on_both_sides():
     assert (sw["count_early"], sw["count_late"], sw["per_1k_early"], sw["per_1k_late"]) == (6, 2, 60.0, 10.0)
     assert sw["log_ratio"] == pytest.approx(-math.log2(6)) and sw["direction"] == "fell"
     assert sw["p"] == pytest.approx(tank["p"]) and sw["g2"] == pytest.approx(tank["g2"])
+
+
+#: Three early and four late one-paragraph documents with stopwords, punctuation, a term below
+#: min_count in each period (ship, plan) and one document outside both periods (1995). Words per
+#: document (punctuation excluded, stopwords included): early 6, 5, 6; late 6, 4, 5, 3.
+#: tank: early 1, 0, 1; late 3, 2, 2, 1.  cat: early 1, 2, 0; late 1, 0, 1, 0.
+#: dog: early 1, 1, 2; late 0, 1, 0, 0.  Totals 10, 5, 5; ship 1 and plan 1.
+BY_DOCUMENTS = [("e0", "2000", "The tank and the cat. Dog."), ("e1", "2001", "Cat cat dog. The ship."),
+                ("e2", "2002", "Tank. The dog and the dog."), ("x0", "1995", "Tank tank tank tank cat dog."),
+                ("l0", "2010", "Tank tank tank and the cat."), ("l1", "2011", "The tank. Tank dog."),
+                ("l2", "2012", "Cat and the tank tank."), ("l3", "2013", "Plan the tank.")]
+
+
+@pytest.mark.parametrize("block", [2048, 2, 1])
+def test_change_by_documents_each_term_is_its_quasi_poisson_test(monkeypatch, block):
+    """With 3 or more documents a period, each term's row is stats.quasi_poisson_test over the
+    documents (late against early), whatever the block of terms tested at once; stopwords and
+    punctuation count in the documents' totals but are not terms, terms below min_count are not
+    tested, and a document outside both periods counts nowhere."""
+    # the module, not the function keywords.change that shadows it as a package attribute
+    monkeypatch.setattr(sys.modules["corpus_tools.keywords.change"], "_TERM_BLOCK", block)
+    docs = [Document(doc_id=d, date=y, date_precision="year", paragraphs=(t,)) for d, y, t in BY_DOCUMENTS]
+    tok = _corpus_tokens(*docs)
+    ch = keywords.change(tok, early=EARLY, late=LATE).set_index("term")  # the default min_count is 5
+    assert sorted(ch.index) == ["cat", "dog", "tank"] and set(ch["criterion"]) == {"documents"}
+    early_totals, late_totals = [6.0, 5.0, 6.0], [6.0, 4.0, 5.0, 3.0]
+    counts = {"tank": ([1, 0, 1], [3, 2, 2, 1]), "cat": ([1, 2, 0], [1, 0, 1, 0]), "dog": ([1, 1, 2], [0, 1, 0, 0])}
+    p = {}
+    for term, (early, late) in counts.items():
+        q = stats.quasi_poisson_test(late, late_totals, early, early_totals)
+        row = ch.loc[term]
+        assert (row["count_early"], row["count_late"]) == (sum(early), sum(late)), term
+        assert row["per_1k_early"] == pytest.approx(sum(early) / 17 * 1000) and row["per_1k_late"] == pytest.approx(
+            sum(late) / 18 * 1000)
+        assert row["p"] == pytest.approx(float(q.p_value), rel=1e-12) and row["p_docs"] == row["p"], term
+        assert (row["rate_ratio"], row["rr_low"], row["rr_high"]) == pytest.approx(
+            (float(q.rate_ratio), float(q.low), float(q.high)), rel=1e-12), term
+        p[term] = float(q.p_value)
+    # BH over the three terms tested here
+    adj = stats.bh_adjust(list(p.values()))
+    assert [ch.loc[t, "p_adj"] for t in p] == pytest.approx(list(adj), rel=1e-12)
+    # one more than the default min_count: cat and dog (5 each) drop, tank (10) stays
+    assert keywords.change(tok, early=EARLY, late=LATE, min_count=6)["term"].tolist() == ["tank"]
 
 
 def test_change_criterion_switches_at_three_documents_a_period():
