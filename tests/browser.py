@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -283,9 +284,68 @@ def check_page(path: Path, *, timeout: float = 60.0, explorers_ready: float = 20
                          list(b.errors), opened)
 
 
+#: Set by ``make test`` (and implied by ``CI=true``): the browser test fails, never skips,
+#: when Chromium is missing.
+REQUIRE_ENV = "CORPUS_TOOLS_REQUIRE_BROWSER"
+
+
 def chromium_required() -> bool:
-    """CI must have Chromium; elsewhere the browser test may be skipped with a reason."""
-    return os.environ.get("CI", "").lower() == "true"
+    """Whether the browser test must run: under CI, and under ``make test`` (``$CORPUS_TOOLS_REQUIRE_BROWSER``).
+
+    A plain ``pytest`` elsewhere may skip it, with the reason printed loudly at
+    the end of the run (``tests/conftest.py``).
+    """
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get(REQUIRE_ENV, "") == "1"
+
+
+def ensure_chromium(*, install: bool = True) -> str:
+    """The path of a Chromium executable, installing it the way ``.ci/run`` does if it is missing.
+
+    Installs (``apt-get install chromium``) only when ``install`` is true, the
+    process runs as root and ``apt-get`` exists. Raises RuntimeError saying why
+    there is no Chromium otherwise, or if the installation failed.
+    """
+    exe = find_chromium()
+    if exe:
+        return exe
+    if not install:
+        raise RuntimeError("Chromium is not installed (looked for chromium, chromium-browser, google-chrome on PATH)")
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        raise RuntimeError(
+            "Chromium is not installed, and this is not root, so it cannot be installed here: "
+            "install it (e.g. `sudo apt-get install chromium`) and run `make test` again"
+        )
+    if shutil.which("apt-get") is None:
+        raise RuntimeError("Chromium is not installed and apt-get is not available to install it: install Chromium")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update", "-qq"],
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise RuntimeError(f"installing Chromium failed at `{' '.join(cmd)}`: {tail[0]}")
+    exe = find_chromium()
+    if exe is None:
+        raise RuntimeError("apt-get installed chromium but no chromium executable is on PATH")
+    return exe
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.browser --ensure``: find or install Chromium for ``make test``; say why not."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--ensure", action="store_true", help="install Chromium if missing (root + apt-get)")
+    args = parser.parse_args(argv)
+    try:
+        exe = ensure_chromium(install=args.ensure)
+    except RuntimeError as exc:
+        print(f"make test: the report browser check cannot run: {exc}.", file=sys.stderr)
+        return 1
+    print(f"Chromium for the report browser check: {exe}")
+    return 0
+
+
 
 
 # ---------------------------------------------------------------------------
@@ -442,3 +502,7 @@ def drive_explorers(b: Browser, payloads: list[dict], *, click: bool = True) -> 
             if not units or not all(u[:60] in text for u in units):
                 problems.append(f"explorer {i} (topics): the paragraphs of topic {topic} are not shown")
     return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main())

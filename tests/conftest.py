@@ -76,3 +76,22 @@ try:
     nltk.download = _no_nltk_download
 except ImportError:  # pragma: no cover
     pass
+
+
+# -- the report browser check: a skip is announced at the end, not only in -ra ----------
+_BROWSER_TEST = "test_reports_render_in_a_real_browser"
+_browser_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and _BROWSER_TEST in report.nodeid:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _browser_skips.append(reason.removeprefix("Skipped: "))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason in _browser_skips:
+        terminalreporter.write_sep("!", "THE REPORT BROWSER CHECK DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(f"{_BROWSER_TEST} was skipped: {reason}", red=True, bold=True)
+        terminalreporter.write_line("The rendered reports were not loaded in a browser. `make test` finds or "
+                                    "installs Chromium and fails instead of skipping.", red=True)

@@ -9,11 +9,17 @@ repeated here. Errors are compared as whole strings, so a vaguer message
 fails the test. Large and odd inputs are generated in ``tmp_path``.
 
 At the end, hypothesis feeds arbitrary bytes and text to the loader and the
-tokenizer: they succeed or raise a :class:`CorpusToolsError`, nothing else.
+tokenizer, each input with what it must give: the decoding error its bytes
+call for (which file, which byte), the error a sidecar or table row calls for
+(which line), or a loaded corpus in which every word of every text is a body
+paragraph, a heading or a removed line. Valid inputs (a body line first, a
+sidecar written by the csv module) must load.
 """
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import re
@@ -23,6 +29,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -111,6 +118,16 @@ def test_windows_1252_quote_names_line_and_byte(tmp_path):
         f"text; if the file is Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 "
         f"-t utf-8`."
     )
+
+
+def test_byte_offsets_count_a_utf8_byte_order_mark(tmp_path):
+    # the offset names the byte in the file, where an editor or `xxd` shows it:
+    # 3 BOM bytes + "ab" put the NUL at byte 5 (not 2, its place after the BOM)
+    f = _write(tmp_path / "a.txt", b"\xef\xbb\xbfab\x00cd")
+    assert str(_error(tmp_path)).startswith(f"{f}: NUL byte at byte offset 5;")
+    # 3 + "ab\ncd" = 8 for the Latin-1 e-acute on line 2
+    _write(tmp_path / "a.txt", b"\xef\xbb\xbfab\ncd\xe9")
+    assert str(_error(tmp_path)).startswith(f"{f}: not valid UTF-8 at byte offset 8 (line 2, byte b'\\xe9').")
 
 
 def test_bom_crlf_cr_and_stray_boms_from_concatenated_files(tmp_path):
@@ -556,6 +573,7 @@ def test_sidecar_empty_file_unterminated_quote_and_not_utf8(tmp_path):
     _write(side, 'doc_id,author\na,"X\nb,Y\n')
     assert str(_error(tmp_path)).startswith(f"{side}: cannot be read as CSV (EOF inside string")
     _write(side, "doc_id,author\na,Jos\xe9\n".encode("latin-1"))
+    assert type(_error(tmp_path)) is MetadataError  # a sidecar's errors are metadata errors, decoding too
     assert str(_error(tmp_path)) == (
         f"{side}: not valid UTF-8 at byte offset 19 (line 2, byte b'\\xe9'). Expected UTF-8 "
         f"text; if the file is Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 -t "
@@ -738,9 +756,9 @@ def test_cli_reports_bad_corpora_in_one_line(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------
-# Fuzzing: arbitrary bytes and text; success or the project's own errors
+# Fuzzing: arbitrary bytes, text, sidecars and tables, each with the outcome it must have
 # ---------------------------------------------------------------------------
-# 60 examples per test keep the four fuzzers at a few seconds in `make test`;
+# 60 examples per test keep the seven fuzzers at a few seconds each in `make test`;
 # CORPUS_TOOLS_FUZZ_EXAMPLES=5000 runs a deeper search locally.
 FUZZ = settings(
     max_examples=int(os.environ.get("CORPUS_TOOLS_FUZZ_EXAMPLES", "60")),
@@ -759,79 +777,286 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=400) | st.text(
 )
 
 
-def _check_loaded(corpus) -> None:
-    """Invariants of whatever the loader accepts."""
+def _expected_decoding(data: bytes):
+    """What the loader must make of a file's bytes, by its documented rules (``corpus/files.py``).
+
+    Returns ``(text, None)`` for bytes it must decode, or ``(None, message)``
+    with the start of the error it must raise after ``"{path}: "``: a UTF-16
+    byte-order mark means UTF-16 (or "not valid UTF-16 (byte N)"); otherwise a
+    UTF-8 mark is dropped, a NUL byte is refused at its file offset, and the
+    rest must be UTF-8 (or "not valid UTF-8 at byte offset N (line L").
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            return None, f"starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {exc.start})"
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    nul = data.find(b"\x00", skip)
+    if nul != -1:
+        return None, f"NUL byte at byte offset {nul};"
+    try:
+        return data[skip:].decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", skip, skip + exc.start) + 1
+        return None, f"not valid UTF-8 at byte offset {skip + exc.start} (line {line}, byte"
+
+
+def _words(text: str) -> list[str]:
+    """Words as the loader splits lines: on any whitespace, a no-break space included; no BOM."""
+    return text.replace("\ufeff", "").replace("\u00a0", " ").split()
+
+
+def _check_loaded(corpus, texts: dict[str, str], *, table: bool = False) -> None:
+    """Invariants of whatever the loader accepts, against the decoded texts by doc_id.
+
+    Every word of a text ends up in exactly one place: a body paragraph, a
+    heading or a removed line (nothing lost, nothing invented); a document
+    is skipped exactly when it has no body paragraph ("empty" when it has no
+    word at all).
+    """
     assert len(corpus) >= 1
+    removed = corpus.boilerplate_report()
     for d in corpus:
         assert d.paragraphs and all(p and p == p.strip() for p in d.paragraphs)
         assert not any(c in d.text for c in "\r\ufeff\x00")
+        placed = [w for part in (*d.paragraphs, *(h.text for h in d.headings),
+                                 *removed.loc[removed["doc_id"] == d.doc_id, "text"]) for w in part.split()]
+        assert Counter(placed) == Counter(_words(texts[d.doc_id])), d.doc_id
+    if table:  # skipped rows are named "t.jsonl:LINE": count them
+        assert len(corpus) + len(corpus.skipped) == len(texts)
+    else:
+        for source, reason in corpus.skipped.itertuples(index=False):
+            doc_id = Path(source).stem
+            assert (reason == "empty") == (not _words(texts[doc_id])), (source, reason)
+        assert sorted(corpus.doc_ids + [Path(s).stem for s in corpus.skipped["source"]]) == sorted(texts)
     corpus.content_hash()  # every string encodes: no surrogates slipped through
     corpus.to_frame()
 
 
-def _load_or_project_error(path, **options):
+def _load_expecting(path, expected_error: str | None, texts: dict[str, str], **options):
+    """Load ``path``; if ``expected_error`` is given, the loader must raise exactly that error.
+
+    Otherwise it must load (checked with :func:`_check_loaded`) or, when every
+    document is skipped for lack of body text, raise the "every file was
+    skipped" error. Only CorpusWarning may be emitted.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             corpus = load_corpus(path, **options)
-        except CorpusToolsError:
+        except CorpusToolsError as exc:
+            if expected_error is not None:
+                assert str(exc).startswith(expected_error), (str(exc), expected_error)
+                return None
+            # the only refusal of decodable files: nothing left to analyse
+            assert type(exc) is CorpusError and (
+                "every file was skipped" in str(exc) or "is empty; there is nothing to analyse" in str(exc)), str(exc)
             return None
+    assert expected_error is None, f"loaded, but must raise {expected_error!r}"
     assert all(issubclass(w.category, CorpusWarning) for w in caught), [str(w.message) for w in caught]
-    _check_loaded(corpus)
+    _check_loaded(corpus, texts, table=Path(path).is_file())
     return corpus
 
 
 @FUZZ
 @given(files=st.lists(_BYTES, min_size=1, max_size=3))
-def test_fuzz_txt_bytes(files):
+def test_fuzz_txt_bytes_decode_or_name_the_bad_byte(files):
+    """Arbitrary bytes: the first undecodable file (in name order) raises its decoding error; else it loads."""
     with tempfile.TemporaryDirectory() as d:
+        texts, expected = {}, None
         for i, data in enumerate(files):
-            Path(d, f"f{i}.txt").write_bytes(data)
-        _load_or_project_error(d)
+            p = Path(d, f"f{i}.txt")
+            p.write_bytes(data)
+            text, error = _expected_decoding(data)
+            if error is not None and expected is None:
+                expected = f"{p}: {error}"
+            texts[p.stem] = text
+        _load_expecting(d, expected, texts)
+
+
+#: One line no header rule can take (no chrome before it, ends a sentence, not a heading):
+#: a text starting with it must load, with it as the first paragraph.
+_BODY_LINE = "The delegates met and spoke at length."
+
+
+@FUZZ
+@given(rest=_TEXT, bom=st.booleans(), crlf=st.booleans())
+def test_fuzz_valid_text_files_load(rest, bom, crlf):
+    """Valid UTF-8 text that starts with a body line always loads, whatever follows."""
+    rest = rest.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+    text = f"{_BODY_LINE}\n\n{rest}"
+    data = (b"\xef\xbb\xbf" if bom else b"") + (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "doc.txt").write_bytes(data)
+        corpus = _load_expecting(d, None, {"doc": _expected_decoding(data)[0]})
+        assert corpus is not None and corpus.doc_ids == ["doc"]
+        assert corpus["doc"].paragraphs[0] == _BODY_LINE
+
+
+#: Dates the sidecar must accept (value -> (iso, precision)) and refuse.
+_GOOD_DATES = {"2019": ("2019", "year"), "2018-6": ("2018-06", "month"), "2017-03-05": ("2017-03-05", "day"),
+               "1970.0": ("1970", "year"), "": ("", "")}
+_BAD_DATES = ["June 2018", "2019-13", "2019-02-30", "18-06"]
+_CELL = st.text(st.characters(codec="utf-8", exclude_characters="\r\x00\ufeff", exclude_categories=["Cs"]),
+                max_size=30)
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from([*_GOOD_DATES, *_BAD_DATES]),
+                               _CELL), max_size=4))
+def test_fuzz_sidecar_rows_link_validate_or_name_the_line(rows):
+    """A sidecar written by the csv module: the loader raises for the first row that names no file or
+    repeats one, then for the first linked file whose date is invalid; else every value arrives."""
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "a.txt").write_text("Some text.\n")
+        Path(d, "b.txt").write_text("Other text.\n")
+        side = Path(d, "metadata.csv")
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["doc_id", "date", "author"])
+        writer.writerows(rows)
+        side.write_text(buf.getvalue(), encoding="utf-8")
+        # the oracle: rows are numbered as records after the header (line 2, 3, ...)
+        expected, first, by_id = None, {}, {}
+        for n, (doc_id, date, author) in enumerate(rows, 2):
+            if doc_id == "c":
+                expected = f"{side}, line {n}: doc_id 'c' matches no .txt file in {d}."
+                break
+            if doc_id in first:
+                expected = f"{side}, line {n}: duplicate entry for {doc_id!r} (first on line {first[doc_id]})."
+                break
+            first[doc_id] = n
+            by_id[doc_id] = (n, date, author)
+        if expected is None:
+            for doc_id in sorted(by_id):  # files are read in name order
+                n, date, _ = by_id[doc_id]
+                if date in _BAD_DATES:
+                    expected = f"{side}, line {n}: date {date!r} is not a valid ISO date."
+                    break
+        texts = {"a": "Some text.\n", "b": "Other text.\n"}
+        if expected is None and not by_id:
+            expected = f"{d}: every file was skipped (no row in the metadata sidecar: 2)"
+        corpus = _load_expecting(d, expected, texts)
+        if corpus is not None:
+            assert corpus.doc_ids == sorted(by_id)
+            for doc in corpus:
+                _, date, author = by_id[doc.doc_id]
+                assert (doc.date, doc.date_precision) == _GOOD_DATES[date]
+                assert doc.author == ("" if author.strip().lower() == "nan" else author.strip())
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3"]), _TEXT), min_size=1, max_size=4),
+       kind=st.sampled_from(["csv", "jsonl"]))
+def test_fuzz_table_rows_load_or_name_the_duplicate(rows, kind):
+    """A table written by the csv/json modules: a repeated id is refused at its line; rows without
+    text are skipped; every other row is a document whose words are all kept."""
+    rows = [(i, t.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+             .replace("\r", "\n").replace("\ufeff", "")) for i, t in rows]
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d, f"t.{kind}")
+        if kind == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(["id", "text"])
+            writer.writerows(rows)
+            path.write_text(buf.getvalue(), encoding="utf-8")
+        else:
+            path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+        expected, first = None, {}
+        for n, (doc_id, _) in enumerate(rows, 2 if kind == "csv" else 1):
+            if doc_id in first:
+                expected = f"{path}, line {n}: duplicate id {doc_id!r} (first on line {first[doc_id]})."
+                break
+            first[doc_id] = n
+        corpus = _load_expecting(path, expected, dict(rows))
+        if corpus is not None:
+            assert set(corpus.doc_ids) <= {i for i, _ in rows}
 
 
 @FUZZ
 @given(sidecar=_BYTES | _TEXT.map(lambda t: ("doc_id,date,author\n" + t).encode("utf-8", "surrogatepass")))
 def test_fuzz_metadata_csv_bytes(sidecar):
+    """Arbitrary sidecar bytes: an undecodable sidecar raises its decoding error as a MetadataError;
+    any other refusal is a project error that names the sidecar."""
     with tempfile.TemporaryDirectory() as d:
         Path(d, "a.txt").write_text("Some text.\n")
         Path(d, "b.txt").write_text("Other text.\n")
-        Path(d, "metadata.csv").write_bytes(sidecar)
-        _load_or_project_error(d)
+        side = Path(d, "metadata.csv")
+        side.write_bytes(sidecar)
+        _, error = _expected_decoding(sidecar)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CorpusWarning)
+            try:
+                load_corpus(d)
+            except CorpusToolsError as exc:
+                if error is not None:
+                    assert type(exc) is MetadataError and str(exc).startswith(f"{side}: {error}"), str(exc)
+                else:
+                    assert str(exc).startswith((str(side), d)), str(exc)
+            else:
+                assert error is None, f"loaded an undecodable sidecar; expected {error!r}"
 
 
 @FUZZ
 @given(data=_BYTES, kind=st.sampled_from(["csv", "jsonl", "tsv"]))
 def test_fuzz_table_bytes(data, kind):
+    """Arbitrary table bytes: undecodable ones raise their decoding error; any other refusal names the table."""
     header = {"csv": b"id,text,date\n", "jsonl": b"", "tsv": b"id\ttext\n"}[kind]
     with tempfile.TemporaryDirectory() as d:
         p = Path(d, f"t.{kind}")
         p.write_bytes(header + data)
-        _load_or_project_error(p)
+        _, error = _expected_decoding(header + data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CorpusWarning)
+            try:
+                corpus = load_corpus(p)
+            except CorpusToolsError as exc:
+                if error is not None:
+                    assert type(exc) is CorpusError and str(exc).startswith(f"{p}: {error}"), str(exc)
+                else:
+                    assert str(exc).startswith(str(p)), str(exc)
+            else:
+                assert error is None, f"loaded an undecodable table; expected {error!r}"
+                assert len(corpus) >= 1 and all(doc.paragraphs for doc in corpus)
 
 
 @FUZZ
 @given(texts=st.lists(_TEXT, min_size=1, max_size=3), as_jsonl=st.booleans())
 def test_fuzz_text_through_loader_and_tokenizer(texts, as_jsonl):
+    """Any text: loaded (or refused as having nothing to analyse), then every token points at its text."""
     with tempfile.TemporaryDirectory() as d:
         if as_jsonl:
             path = Path(d, "t.jsonl")
             path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+            expected = None
+            if any(_json_not_text.search(t) for t in texts):
+                n = next(i for i, t in enumerate(texts, 1) if _json_not_text.search(t))
+                expected = f"{path}, line {n}: the value of 'text' contains"
+            by_id = {f"row{i:06d}": t.replace("\r", "\n") for i, t in enumerate(texts, 1)}
         else:
             path = Path(d)
+            by_id, expected = {}, None
             for i, t in enumerate(texts):
-                Path(d, f"t{i}.txt").write_bytes(t.encode("utf-8", "surrogatepass"))
-        corpus = _load_or_project_error(path)
+                data = t.encode("utf-8", "surrogatepass")
+                Path(d, f"t{i}.txt").write_bytes(data)
+                text, error = _expected_decoding(data)
+                if error is not None and expected is None:
+                    expected = f"{Path(d, f't{i}.txt')}: {error}"
+                by_id[f"t{i}"] = text
+        corpus = _load_expecting(path, expected, by_id)
         if corpus is None:
             return
-        try:
-            tokens = tokenize(corpus, cache=False, progress=False)
-        except CorpusToolsError:
-            return
+        tokens = tokenize(corpus, cache=False, progress=False)
         f = tokens.frame
         for row in f.itertuples():
             assert corpus[row.doc_id].paragraphs[row.paragraph][row.start:row.end] == row.token
         assert set(f["doc_id"].astype(str)) <= set(corpus.doc_ids)
+
+
+#: What a JSON string may not carry into a text: a NUL or an unpaired surrogate.
+_json_not_text = re.compile("[\x00\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------

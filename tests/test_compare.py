@@ -546,6 +546,64 @@ def test_actor_tone_resamples_documents_when_there_are_enough():
     assert fr.loc["B", "n_units"] == 9 and fr.loc["B", "few_units"]
 
 
+def _tone_interval_loop(values_by_unit, *, n_boot, seed_sequence, ci):
+    """The tone interval written out: draw as many units as there are, with replacement (one
+    (n_boot, K) integer draw from the group x actor's own stream), average all the sentences of the
+    drawn units, and take the (1 - ci)/2 and 1 - (1 - ci)/2 quantiles (type 7: linear between order
+    statistics); the bounds never exclude the mean."""
+    units = list(values_by_unit.values())
+    k = len(units)
+    idx = np.random.default_rng(seed_sequence).integers(0, k, size=(n_boot, k))
+    means = []
+    for row in idx:
+        total, size = 0.0, 0
+        for u in row:
+            total += sum(units[u])
+            size += len(units[u])
+        means.append(total / size)
+    means.sort()
+
+    def quantile(q):
+        h = (len(means) - 1) * q
+        lo = math.floor(h)
+        return means[lo] + (h - lo) * (means[min(lo + 1, len(means) - 1)] - means[lo])
+
+    everything = [v for u in units for v in u]
+    mean = sum(everything) / len(everything)
+    tail = (1 - ci) / 2
+    return mean, min(quantile(tail), mean), max(quantile(1 - tail), mean)
+
+
+def test_actor_tone_interval_matches_a_plain_loop_at_a_fixed_seed():
+    """The sentiment interval, value for value, against a second implementation: A's ten documents of
+    unequal length are resampled as documents (cluster bootstrap), B's sentences one by one; a 90%
+    interval is asked for, so an interval that forgot the /2 of its tails, drew one unit too few, or
+    resampled sentences where it should resample documents gives other numbers."""
+    says = ["Russia is great.", "Russia is terrible.", "Russia met them.", "Russia is a good friend."]
+    docs = [(f"a{i}", "A", " ".join([says[i % 4]] * (1 + i % 3))) for i in range(10)]
+    docs += [(f"b{i}", "B", " ".join([says[(i + 1) % 4]] * (1 + i % 2))) for i in range(9)]
+    tok = tokenize(_corpus(*docs), cache=False)
+    fr = compare.actor_framing(tok, actors=["Russia"], n_boot=499, seed=5, ci=0.9).set_index("group")
+    scored = compare.actor_sentences(tok, actors=["Russia"])
+    for group, units in (("A", "documents"), ("B", "sentences")):
+        cell = scored[scored["group"] == group]
+        if units == "documents":
+            by_unit = {}
+            for d, v in zip(cell["doc_id"], cell["compound"]):
+                by_unit.setdefault(d, []).append(float(v))
+        else:
+            by_unit = {i: [float(v)] for i, v in enumerate(cell["compound"])}
+        mean, low, high = _tone_interval_loop(by_unit, n_boot=499, seed_sequence=stats.group_seed(5, f"{group}\x1fRussia"),
+                                              ci=0.9)
+        row = fr.loc[group]
+        assert row["ci_units"] == units
+        assert row["sentiment_mean"] == pytest.approx(mean, rel=1e-12)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), rel=1e-12)
+        assert high - low > 0.1  # a real interval, so the comparison is not between two points
+    # A: 10 documents of 1 + i % 3 sentences = 4*1 + 3*2 + 3*3 = 19 sentences; B: 5*1 + 4*2 = 13
+    assert (fr.loc["A", "n_scored"], fr.loc["B", "n_scored"]) == (19, 13)
+
+
 def test_actor_framing_is_deterministic_and_a_full_grid(seed_tokens):
     a = compare.actor_framing(seed_tokens, n_boot=100, seed=3)
     b = compare.actor_framing(seed_tokens, n_boot=100, seed=3)

@@ -1,7 +1,7 @@
 """keywords: counts checked by hand in the seed texts, intervals, tests and trends, KWIC, change().
 
 Also the figures of notebook 02 (:mod:`corpus_tools.plots.keywords`), the
-term explorer (:mod:`corpus_tools.explore`) and :func:`corpus_tools.corpus.date_order`.
+term explorer (:mod:`corpus_tools.explore`).
 
 Handmade corpora (:func:`_doc`) have every count and token total fixed by
 construction, so intervals, test statistics and p-values can be checked
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -545,6 +546,88 @@ def test_change_on_a_handmade_example():
     assert keywords.change(tiny, early=("1990", "2005"), late=("2006", "2020"), min_count=9).empty
 
 
+def test_change_with_unequal_periods_and_min_count_on_both_sides():
+    """Periods of different sizes (200 early tokens, 100 late), so a change() that swapped the period
+    sizes, or the sides of the test, gives other numbers; min_count keeps a term whose count equals it
+    and drops it one above."""
+    tok = _corpus_tokens(_doc("e0", "2000", [2], n=200), _doc("l0", "2010", [6], n=100))
+    ch = keywords.change(tok, early=EARLY, late=LATE, min_count=8).set_index("term")
+    tank = ch.loc["tank"]
+    # tank: 2 of c = 200 early, 6 of d = 100 late -> 10 and 60 per 1,000
+    assert (tank["count_early"], tank["count_late"]) == (2, 6)
+    assert (tank["per_1k_early"], tank["per_1k_late"]) == (10.0, 60.0)
+    # log ratio late/early = log2((6/100) / (2/200)) = log2 6; rate ratio 6
+    assert tank["log_ratio"] == pytest.approx(math.log2(6), rel=1e-12) and tank["rate_ratio"] == pytest.approx(6.0)
+    # G2 (late = corpus 1): E_late = 100 * 8 / 300 = 8/3, E_early = 200 * 8 / 300 = 16/3;
+    # G2 = 2 (6 ln(6 / (8/3)) + 2 ln(2 / (16/3))) = 5.807846
+    assert tank["g2"] == pytest.approx(2 * (6 * math.log(18 / 8) + 2 * math.log(6 / 16)), rel=1e-12)
+    # E_late 2.67 < 5: exact binomial, 6 late of 8 with p0 = 100/300 = 1/3. P(k) = C(8,k) 2^(8-k) / 3^8:
+    # P(6) = 112, P(7) = 16, P(8) = 1 (/6561); every other outcome is likelier (P(0) = 256/6561), so
+    # p = 129 / 6561 = 0.019662
+    assert tank["exact"] and tank["p"] == pytest.approx(129 / 6561, rel=1e-9)
+    # cat: 198 of 200 against 94 of 100 (expected counts far above 5: G2 on chi2(1))
+    cat = ch.loc["cat"]
+    assert not cat["exact"] and cat["direction"] == "fell"
+    assert cat["p"] == pytest.approx(float(stats.g2_pvalue(stats.log_likelihood_g2(94, 198, 100, 200))), rel=1e-12)
+    # BH over the two terms: tank's p * 2 / 1, cat's p * 2 / 2
+    assert tank["p_adj"] == pytest.approx(2 * 129 / 6561, rel=1e-9) and cat["p_adj"] == pytest.approx(cat["p"])
+    assert tank["significant"] and not cat["significant"]
+    # the rate-ratio interval is late/early's: exact conditional (Clopper-Pearson on 6 of 8) scaled by c/d = 2
+    pl, pu = stats.clopper_pearson(6, 8)
+    assert tank["rr_low"] == pytest.approx(float(pl / (1 - pl)) * 2, rel=1e-9)
+    assert tank["rr_high"] == pytest.approx(float(pu / (1 - pu)) * 2, rel=1e-9)
+    # min_count: tank's 2 + 6 = 8 is kept at min_count=8 and dropped at 9
+    assert keywords.change(tok, early=EARLY, late=LATE, min_count=9)["term"].tolist() == ["cat"]
+    # swapping the periods mirrors every sided column
+    sw = keywords.change(tok, early=LATE, late=EARLY, min_count=8).set_index("term").loc["tank"]
+    assert (sw["count_early"], sw["count_late"], sw["per_1k_early"], sw["per_1k_late"]) == (6, 2, 60.0, 10.0)
+    assert sw["log_ratio"] == pytest.approx(-math.log2(6)) and sw["direction"] == "fell"
+    assert sw["p"] == pytest.approx(tank["p"]) and sw["g2"] == pytest.approx(tank["g2"])
+
+
+#: Three early and four late one-paragraph documents with stopwords, punctuation, a term below
+#: min_count in each period (ship, plan) and one document outside both periods (1995). Words per
+#: document (punctuation excluded, stopwords included): early 6, 5, 6; late 6, 4, 5, 3.
+#: tank: early 1, 0, 1; late 3, 2, 2, 1.  cat: early 1, 2, 0; late 1, 0, 1, 0.
+#: dog: early 1, 1, 2; late 0, 1, 0, 0.  Totals 10, 5, 5; ship 1 and plan 1.
+BY_DOCUMENTS = [("e0", "2000", "The tank and the cat. Dog."), ("e1", "2001", "Cat cat dog. The ship."),
+                ("e2", "2002", "Tank. The dog and the dog."), ("x0", "1995", "Tank tank tank tank cat dog."),
+                ("l0", "2010", "Tank tank tank and the cat."), ("l1", "2011", "The tank. Tank dog."),
+                ("l2", "2012", "Cat and the tank tank."), ("l3", "2013", "Plan the tank.")]
+
+
+@pytest.mark.parametrize("block", [2048, 2, 1])
+def test_change_by_documents_each_term_is_its_quasi_poisson_test(monkeypatch, block):
+    """With 3 or more documents a period, each term's row is stats.quasi_poisson_test over the
+    documents (late against early), whatever the block of terms tested at once; stopwords and
+    punctuation count in the documents' totals but are not terms, terms below min_count are not
+    tested, and a document outside both periods counts nowhere."""
+    # the module, not the function keywords.change that shadows it as a package attribute
+    monkeypatch.setattr(sys.modules["corpus_tools.keywords.change"], "_TERM_BLOCK", block)
+    docs = [Document(doc_id=d, date=y, date_precision="year", paragraphs=(t,)) for d, y, t in BY_DOCUMENTS]
+    tok = _corpus_tokens(*docs)
+    ch = keywords.change(tok, early=EARLY, late=LATE).set_index("term")  # the default min_count is 5
+    assert sorted(ch.index) == ["cat", "dog", "tank"] and set(ch["criterion"]) == {"documents"}
+    early_totals, late_totals = [6.0, 5.0, 6.0], [6.0, 4.0, 5.0, 3.0]
+    counts = {"tank": ([1, 0, 1], [3, 2, 2, 1]), "cat": ([1, 2, 0], [1, 0, 1, 0]), "dog": ([1, 1, 2], [0, 1, 0, 0])}
+    p = {}
+    for term, (early, late) in counts.items():
+        q = stats.quasi_poisson_test(late, late_totals, early, early_totals)
+        row = ch.loc[term]
+        assert (row["count_early"], row["count_late"]) == (sum(early), sum(late)), term
+        assert row["per_1k_early"] == pytest.approx(sum(early) / 17 * 1000) and row["per_1k_late"] == pytest.approx(
+            sum(late) / 18 * 1000)
+        assert row["p"] == pytest.approx(float(q.p_value), rel=1e-12) and row["p_docs"] == row["p"], term
+        assert (row["rate_ratio"], row["rr_low"], row["rr_high"]) == pytest.approx(
+            (float(q.rate_ratio), float(q.low), float(q.high)), rel=1e-12), term
+        p[term] = float(q.p_value)
+    # BH over the three terms tested here
+    adj = stats.bh_adjust(list(p.values()))
+    assert [ch.loc[t, "p_adj"] for t in p] == pytest.approx(list(adj), rel=1e-12)
+    # one more than the default min_count: cat and dog (5 each) drop, tank (10) stays
+    assert keywords.change(tok, early=EARLY, late=LATE, min_count=6)["term"].tolist() == ["tank"]
+
+
 def test_change_criterion_switches_at_three_documents_a_period():
     assert keywords.MIN_PERIOD_DOCS == 3
     three = keywords.change(_periods(3, 3, late_counts=[3, 4, 5]), early=EARLY, late=LATE, min_count=1).set_index("term")
@@ -623,6 +706,78 @@ def test_concept_change_boundaries():
     assert one["rate_ratio"] == pytest.approx(12.0) and one["p"] == pytest.approx(float(q1.p_value))
     with pytest.raises(ParameterError, match="overlap"):
         keywords.concept_change(_periods(3, 3), terms, early=("2000", "2015"), late=LATE)
+
+
+def _years(*per_year: int):
+    """Token tables with per_year[i] documents dated 2000 + i (5 tokens each)."""
+    docs = [_doc(f"y{i}_{j}", str(2000 + i), [1], n=5) for i, k in enumerate(per_year) for j in range(k)]
+    return _corpus_tokens(*docs)
+
+
+def test_split_periods_balances_documents_between_years():
+    """The split between two years closest to half the documents, on unequal years; the earlier on a tie;
+    two years are enough, one is refused."""
+    # 1, 1, 1, 3 documents: after 2000, 2001, 2002 there are 1, 2, 3 of 6; 3 is half -> split after 2002
+    assert keywords.split_periods(_years(1, 1, 1, 3)) == (("2000", "2002"), ("2003", "2003"))
+    # 3, 1, 1, 1, 2: 3, 4, 5, 6 of 8 -> 4 is half -> after 2001 (not after 2000, a third of them)
+    assert keywords.split_periods(_years(3, 1, 1, 1, 2)) == (("2000", "2001"), ("2002", "2004"))
+    # 1, 1, 1, 1: 1, 2, 3 of 4 -> after 2001; 1, 2, 1: 1 and 3 of 4 tie at 1 from half -> the earlier
+    assert keywords.split_periods(_years(1, 1, 1, 1)) == (("2000", "2001"), ("2002", "2003"))
+    assert keywords.split_periods(_years(1, 2, 1)) == (("2000", "2000"), ("2001", "2002"))
+    assert keywords.split_periods(_years(2, 3)) == (("2000", "2000"), ("2001", "2001"))
+    with pytest.raises(ParameterError) as info:
+        keywords.split_periods(_years(4))
+    assert str(info.value) == ("the documents span fewer than two years, so there is no early and late period; "
+                               "set EARLY and LATE by hand or select documents from more years")
+
+
+def test_concept_change_sampled_permutation_uses_its_seed_and_resamples():
+    """Past n_resamples splits the permutation test samples them from ``seed``: p and p_min = 1/(1 + n)
+    are those of stats.permutation_test with the same arguments (8 + 8 documents: C(16, 8) = 12,870
+    splits, more than the default 9,999)."""
+    early_counts, late_counts = [0, 1, 0, 2, 1, 0, 1, 0], [2, 3, 1, 4, 2, 3, 0, 5]
+    tok = _periods(8, 8, early_counts=early_counts, late_counts=late_counts)
+    terms = {"tank": ["tank"]}
+    late, early = ([float(c) for c in late_counts], [100.0] * 8), ([float(c) for c in early_counts], [100.0] * 8)
+    for kwargs, n, seed in (({}, 9999, 0), ({"n_resamples": 50, "seed": 4}, 50, 4)):
+        row = keywords.concept_change(tok, terms, early=EARLY, late=LATE, **kwargs).iloc[0]
+        ref = stats.permutation_test(*late, *early, n_resamples=n, seed=seed)
+        assert not ref.exact
+        assert (row["test"], row["n_docs_early"], row["n_docs_late"]) == ("permutation", 8, 8)
+        assert row["p"] == float(ref.p_value) and row["p_min"] == pytest.approx(1 / (1 + n), rel=1e-12)
+    # another seed, another sample of splits (and so, here, another p)
+    other = keywords.concept_change(tok, terms, early=EARLY, late=LATE, n_resamples=50, seed=5).iloc[0]
+    assert other["p"] == float(stats.permutation_test(*late, *early, n_resamples=50, seed=5).p_value)
+
+
+def test_concept_change_counts_only_documents_with_tokens_and_three_in_all():
+    """A document without tokens is no unit; one early and two late documents (3 in all) are tested
+    over the documents, one and one over their paragraphs; a period left without tokens is refused."""
+    empty = Document(doc_id="e_empty", date="2001", date_precision="year", paragraphs=("... — !",))
+    docs = [_doc("e0", "2000", [1, 0]), _doc("l0", "2010", [3, 2]), _doc("l1", "2011", [4])]
+    row = keywords.concept_change(_corpus_tokens(*docs, empty), {"tank": ["tank"]}, early=EARLY, late=LATE).iloc[0]
+    assert (row["n_docs_early"], row["n_docs_late"], row["test"], row["unit"]) == (1, 2, "quasi-Poisson", "document")
+    q = stats.quasi_poisson_test([5.0, 4.0], [200.0, 100.0], [1.0], [200.0])
+    assert row["p"] == pytest.approx(float(q.p_value), rel=1e-12) and row["rr_low"] == pytest.approx(float(q.low))
+    # 1 in 200 early, 9 in 300 late: rate ratio (9/300) / (1/200) = 6
+    assert row["rate_ratio"] == pytest.approx(6.0) and row["per_1k_early"] == pytest.approx(5.0)
+    with pytest.raises(ParameterError) as info:
+        keywords.concept_change(_corpus_tokens(empty, *docs[1:]), {"tank": ["tank"]}, early=EARLY, late=LATE)
+    assert str(info.value) == "a period's documents have no tokens; widen EARLY or LATE"
+
+
+def test_check_terms_lists_merged_lemmas_by_count_then_name(tokens):
+    """also_inside: the merged lemmas having the term as a part, most frequent first, ties by name, those
+    already in the concept left out; count and n_docs differ (soviet_union: 5 times in 3 documents)."""
+    checked = keywords.check_terms(tokens, {"u": ["united"], "arms": ["arms", "race"],
+                                            "union": ["union", "soviet_union"]})
+    assert checked.values.tolist() == [
+        ["u", "united", "none", 0, 0, "united_states (88), united_nations (3), united_kingdom (2)"],
+        ["arms", "arms", "norm", 1, 1, "arms_control (2), arms_race (2)"],
+        ["arms", "race", "none", 0, 0, "arms_race (2)"],
+        ["union", "union", "lemma", 1, 1, "eurasian_economic_union (3), european_union (1)"],
+        ["union", "soviet_union", "lemma", 5, 3, ""],
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -733,18 +888,8 @@ def test_collocations(tokens):
 
 
 # ---------------------------------------------------------------------------
-# date order, plots and the explorer
+# plots and the explorer
 # ---------------------------------------------------------------------------
-def test_date_order(tokens):
-    # 001 2014-11-21, 000 2016-07-07, 002 2018-06 (drawn 15 June), 004
-    # 2019-06-18, 003 2019 (drawn 1 July)
-    assert date_order(tokens.docs) == [D001, D000, D002, D004, D003]
-    docs = pd.DataFrame({"doc_id": ["b", "a", "c", "d"], "date": ["", "2019", "2019-07-01", ""],
-                         "date_precision": ["", "year", "day", ""]})
-    # 1 July 2019 twice: ties by doc_id; undated last, by doc_id
-    assert date_order(docs) == ["a", "c", "b", "d"]
-
-
 def test_plots_return_figures(tokens, planted):
     tr = keywords.trend(tokens, TERMS)
     labels = doc_labels(tokens.docs)

@@ -147,8 +147,9 @@ def test_index_gives_every_notebook_its_question_and_every_figure_a_card(runs):
 def test_reports_render_in_a_real_browser(runs):
     if find_chromium() is None:
         if chromium_required():
-            pytest.fail("CI=true but chromium is not installed; .ci/run installs it")
-        pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this test")
+            pytest.fail("chromium is not installed, and this run requires the browser check (CI=true or "
+                        "`make test`); `make test` and .ci/run install it when run as root with apt-get")
+        pytest.skip("chromium is not installed here (apt-get install chromium); `make test` requires this check")
     first, _ = runs
     for page in sorted((first / "reports").glob("*.html")):
         payloads = explorer_payloads(page.read_text())

@@ -286,6 +286,85 @@ def test_bootstrap_point_estimate_and_reproducible():
     assert not np.array_equal(r1[1], r3[1]) or not np.array_equal(r1[2], r3[2])
 
 
+def _bootstrap_loop(counts, totals, n_boot, seed, ci, per):
+    """Efron & Tibshirani's percentile bootstrap written as plain loops: drop the units without tokens,
+    draw n_boot rows of n unit indices (the same stream as the library: one (n_boot, n) integers draw),
+    sum each replicate's counts and totals unit by unit, and take the (1 - ci)/2 and 1 - (1 - ci)/2
+    quantiles with linear interpolation between order statistics (Hyndman & Fan's type 7, numpy's default)."""
+    units = [(c, t) for c, t in zip(counts, totals) if t > 0]
+    n = len(units)
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    rates = []
+    for row in idx:
+        hits = [0.0] * len(units[0][0])
+        tokens = 0.0
+        for u in row:
+            for j, c in enumerate(units[u][0]):
+                hits[j] += c
+            tokens += units[u][1]
+        rates.append([h / tokens * per for h in hits])
+
+    def quantile(values, q):
+        v = sorted(values)
+        h = (len(v) - 1) * q
+        lo = math.floor(h)
+        return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+
+    tail = (1.0 - ci) / 2.0
+    est = [sum(c[j] for c, _ in units) / sum(t for _, t in units) * per for j in range(len(units[0][0]))]
+    low = [min(quantile([r[j] for r in rates], tail), est[j]) for j in range(len(est))]
+    high = [max(quantile([r[j] for r in rates], 1.0 - tail), est[j]) for j in range(len(est))]
+    return est, low, high
+
+
+@pytest.mark.parametrize("ci, n_boot, seed", [(0.95, 400, 3), (0.9, 401, 11), (0.5, 57, 0)])
+def test_bootstrap_matches_plain_loop_at_fixed_seed(ci, n_boot, seed):
+    """The whole interval, value for value, against a second implementation at a fixed seed: a 90%
+    interval given as 95%, replicates of n - 1 units, or a resampling of tokens instead of units all
+    change these numbers (containment and reproducibility alone did not notice them)."""
+    # unequal units, one without tokens (dropped), two terms with different spreads
+    counts = [[1, 0], [4, 2], [0, 0], [5, 1], [0, 3], [2, 2], [9, 0]]
+    totals = [100, 200, 0, 150, 120, 80, 400]
+    est, low, high = bootstrap_rate_ci(counts, totals, n_boot=n_boot, seed=seed, ci=ci, per=1000.0)
+    e2, l2, h2 = _bootstrap_loop(counts, totals, n_boot, seed, ci, 1000.0)
+    # estimate: [21, 8] hits / 1050 tokens * 1000
+    np.testing.assert_allclose(est, [20.0, 7.619047619047619], rtol=1e-12)
+    np.testing.assert_allclose(est, e2, rtol=1e-12)
+    np.testing.assert_allclose(low, l2, rtol=1e-12)
+    np.testing.assert_allclose(high, h2, rtol=1e-12)
+    # the interval is not degenerate here, so the comparison above is a real one
+    assert (np.asarray(high) - np.asarray(low) > 1.0).all()
+    # one term as a 1-D vector gives the same numbers as 0-d arrays, and per scales them
+    e1, l1, h1 = bootstrap_rate_ci([c[1] for c in counts], totals, n_boot=n_boot, seed=seed, ci=ci, per=1.0)
+    assert e1.shape == l1.shape == h1.shape == ()
+    np.testing.assert_allclose([e1, l1, h1], [e2[1] / 1000, l2[1] / 1000, h2[1] / 1000], rtol=1e-12)
+
+
+def test_bootstrap_default_is_1000_replicates_at_seed_0():
+    # the documented defaults (n_boot=1000, seed=0, ci=0.95, per=1000) are the numbers the loop gives
+    counts, totals = [3, 0, 5, 1, 7], [300, 250, 400, 100, 900]
+    est, low, high = bootstrap_rate_ci(counts, totals)
+    e2, l2, h2 = _bootstrap_loop([[c] for c in counts], totals, 1000, 0, 0.95, 1000.0)
+    np.testing.assert_allclose([est, low, high], [e2[0], l2[0], h2[0]], rtol=1e-12)
+
+
+def test_group_seed_is_the_seed_and_the_labels_crc32():
+    """group_seed(seed, label) = SeedSequence([seed, crc32(label as UTF-8)]): the stream of a group depends on
+    its label (not its position), on the seed, and on every byte of a non-ASCII label."""
+    import zlib
+
+    from corpus_tools.stats import group_seed
+
+    ss = group_seed(7, "Aß")
+    assert ss.entropy == [7, zlib.crc32("Aß".encode("utf-8"))]
+    # crc32(b"a") = 0xE8B7BE43 (the standard CRC-32 check value of one 'a')
+    assert group_seed(0, "a").entropy == [0, 0xE8B7BE43]
+    draws = {k: np.random.default_rng(group_seed(*k)).integers(0, 2**31, 3).tolist()
+             for k in [(0, "a"), (1, "a"), (0, "b"), (0, 3)]}
+    assert len({tuple(v) for v in draws.values()}) == 4
+    assert draws[(0, 3)] == np.random.default_rng(group_seed(0, "3")).integers(0, 2**31, 3).tolist()
+
+
 def test_bootstrap_zero_count_term_is_zero_not_nan():
     # Term 1 never occurs: estimate 0/300*1000 = 0 and every replicate is 0.
     est, low, high = bootstrap_rate_ci([[3, 0], [1, 0]], [100, 200], n_boot=100)
@@ -1081,6 +1160,71 @@ def test_nb_trend_spline_and_groups():
     assert np.isnan(nb_trend(y, t, x).iloc[0]["p_nonlinear"])
     g = np.where(np.arange(60) % 3 == 0, "A", "B")
     assert nb_trend(y, t, x, groups=g).iloc[0]["df_resid"] == 60 - 4
+
+
+def _nb_design(x, t, *, groups, spline_df, per_years):
+    """nb_trend's design written out again: [1, (x - mean) / per_years, one indicator per group level
+    but the first (sorted)], then the spline's bends; the offset is log(tokens)."""
+    xs = (x - x.mean()) / per_years
+    cols = [np.ones(len(x)), xs] + [(np.asarray(groups) == lv).astype(float) for lv in sorted(set(groups))[1:]]
+    X = np.column_stack(cols)
+    return X, np.column_stack([X, natural_spline_basis(xs, df=spline_df)[:, 1:]]), X.shape[1], np.log(t)
+
+
+def test_nb_trend_every_column_against_statsmodels_written_out():
+    """Each number of nb_trend's row from a second computation with statsmodels (NB2, or quasi-Poisson
+    with Pearson's phi floored at 1; a t interval on the residual df; a likelihood-ratio or F test of
+    the bends): an asymmetric design (a 90% interval, per 5 years, three groups of unequal size, a
+    spline of 3 columns) so that a swapped sign, a 95% interval, a wrong df or an F test turned upside
+    down all change something."""
+    import statsmodels.api as sm
+    from scipy.stats import chi2, f as f_dist
+
+    rng = np.random.default_rng(11)
+    y, t, x = _nb_docs(rng, 45, 0.5)
+    groups = np.array(["b", "a", "c"] * 15)
+    groups[:4] = "a"  # unequal group sizes
+    X, Xf, k, off = _nb_design(x, t, groups=groups, spline_df=3, per_years=5.0)
+    assert k == 4 and Xf.shape[1] == 6
+    # --- negative binomial (NB2, alpha estimated), df = n - k - 1 (alpha is a parameter too)
+    row = nb_trend(y, t, x, groups=groups, spline_df=3, per_years=5.0, ci=0.9).iloc[0]
+    lin = sm.NegativeBinomial(y, X, offset=off, loglike_method="nb2").fit(disp=0, maxiter=200)
+    full = sm.NegativeBinomial(y, Xf, offset=off, loglike_method="nb2").fit(disp=0, maxiter=200)
+    b, se, df = lin.params[1], lin.bse[1], 45 - 4 - 1
+    q = student_t.isf(0.05, df)
+    assert row["method"] == "negative_binomial" and row["dispersion_kind"] == "nb_alpha"
+    assert (row["n_docs"], row["n_dates"], row["df_resid"]) == (45, len(np.unique(x)), df)
+    assert row["slope"] == pytest.approx(b, rel=1e-6)
+    assert (row["slope_low"], row["slope_high"]) == pytest.approx((b - q * se, b + q * se), rel=1e-6)
+    assert (row["pct_change"], row["pct_low"], row["pct_high"]) == pytest.approx(
+        (100 * math.expm1(b), 100 * math.expm1(b - q * se), 100 * math.expm1(b + q * se)), rel=1e-6)
+    assert row["p_value"] == pytest.approx(2 * student_t.sf(abs(b / se), df), rel=1e-6)
+    assert row["dispersion"] == pytest.approx(lin.params[-1], rel=1e-6)
+    assert row["p_nonlinear"] == pytest.approx(chi2.sf(2 * (full.llf - lin.llf), 2), rel=1e-6)
+    assert (row["per_years"], row["x_center"]) == (5.0, pytest.approx(x.mean(), rel=1e-15))
+    assert row["intercept"] == pytest.approx(lin.params[0], rel=1e-6)
+    cov = lin.cov_params()
+    assert (row["var_intercept"], row["cov_intercept_slope"], row["var_slope"]) == pytest.approx(
+        (cov[0, 0], cov[0, 1], cov[1, 1]), rel=1e-6)
+    # --- quasi-Poisson: phi = max(1, Pearson chi2 / (n - k)); df = n - k; F test of the bends
+    row = nb_trend(y, t, x, groups=groups, spline_df=3, per_years=5.0, ci=0.9, method="quasi_poisson").iloc[0]
+    glin = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit()
+    gfull = sm.GLM(y, Xf, family=sm.families.Poisson(), offset=off).fit()
+    phi = max(1.0, glin.pearson_chi2 / (45 - 4))
+    phi_full = max(1.0, gfull.pearson_chi2 / (45 - 6))
+    assert phi > 1  # overdispersed data: the floor is not what is tested
+    b, se, df = glin.params[1], glin.bse[1] * math.sqrt(phi), 45 - 4
+    q = student_t.isf(0.05, df)
+    assert row["method"] == "quasi_poisson" and row["dispersion_kind"] == "quasi_phi" and row["df_resid"] == df
+    assert row["dispersion"] == pytest.approx(phi, rel=1e-6)
+    assert row["slope"] == pytest.approx(b, rel=1e-6)
+    assert (row["slope_low"], row["slope_high"]) == pytest.approx((b - q * se, b + q * se), rel=1e-6)
+    assert row["p_value"] == pytest.approx(2 * student_t.sf(abs(b / se), df), rel=1e-6)
+    F = (glin.deviance - gfull.deviance) / 2 / phi_full
+    assert row["p_nonlinear"] == pytest.approx(f_dist.sf(F, 2, 45 - 6), rel=1e-6)
+    cov = glin.cov_params() * phi
+    assert (row["var_intercept"], row["cov_intercept_slope"], row["var_slope"]) == pytest.approx(
+        (cov[0, 0], cov[0, 1], cov[1, 1]), rel=1e-6)
 
 
 def test_natural_spline_basis_hand_example():

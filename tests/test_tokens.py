@@ -424,13 +424,39 @@ def test_stopwords_negations_hedges():
         one("x", extra_stopwords="works")
 
 
+def test_a_stopword_by_its_lemma_is_a_stopword(seed_tokens):
+    """is_stop: the norm OR the lemma is in the list. "said" is not listed, its lemma "say" is."""
+    assert "said" not in STOPWORDS and "say" in STOPWORDS
+    f = one("He said they say so.")
+    assert dict(zip(f["token"].astype(str), f["is_stop"])) == {
+        "He": True, "said": True, "they": True, "say": True, "so": True, ".": False}
+    # In the seeds, 29 tokens are stopwords only through their lemma (said/say 5, given/give 5,
+    # taken/take 4, seen/see 4, making/make 2, taking/take 2, and makes, having, keeps, took,
+    # keeping, sees, tens once each): a rule on the norm alone would list all 29 as content words.
+    f = seed_tokens.frame
+    norm, lemma = f["norm"].astype(str), f["lemma"].astype(str)
+    by_lemma = ~f["is_punct"] & ~norm.isin(STOPWORDS) & lemma.isin(STOPWORDS)
+    assert int(by_lemma.sum()) == 29 and f.loc[by_lemma, "is_stop"].all()
+    assert int((by_lemma & (norm == "said")).sum()) == 5
+
+
 def test_data_files_load():
     phrases = dict(load_phrases())
     assert phrases["Belt and Road Initiative"] == "belt_and_road_initiative"
     assert phrases["BRI"] == "belt_and_road_initiative"
     a = load_actors()
     assert list(a.columns) == ["alias", "actor", "case_sensitive"]
-    assert a.loc[a.alias == "US", "case_sensitive"].item() is True or a.loc[a.alias == "US", "case_sensitive"].item()
+    # the flag is a real boolean read from the file's 0/1 column: "US" (1) must not match
+    # the pronoun "us"; "United States" (0) matches in any case
+    assert a["case_sensitive"].dtype == bool
+    flags = a.set_index("alias")["case_sensitive"]
+    assert flags["US"].item() is True and flags["United States"].item() is False
+    # one row per alias line of the file (a header, then one alias a line), none lost
+    from corpus_tools.config import DATA_DIR
+
+    lines = [ln for ln in (DATA_DIR / "actors.csv").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert len(a) == len(lines) - 1
+    assert int(a["case_sensitive"].sum()) == sum(ln.rsplit(",", 1)[1].strip() == "1" for ln in lines[1:])
 
 
 def test_custom_phrase_and_actor_files(tmp_path):

@@ -34,24 +34,27 @@ __all__ = [
 ]
 
 
-def decode_text(data: bytes, path: Path | str) -> str:
-    """Bytes to normalised text, or a :class:`CorpusError` naming the byte."""
+def decode_text(data: bytes, path: Path | str, error: type[CorpusError] = CorpusError) -> str:
+    """Bytes to normalised text, or ``error`` (a :class:`CorpusError`; :class:`MetadataError`
+    for a sidecar) naming the byte (its offset in the file)."""
+    skip = 0  # bytes of a UTF-8 byte-order mark before the text: offsets below count from the file's start
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        skip = len(codecs.BOM_UTF8)
+        data = data[skip:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # A documented recovery: UTF-16 with a byte-order mark is unambiguous.
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise CorpusError(
+            raise error(
                 f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 "
                 f"(byte {exc.start}). Re-save it as UTF-8."
             ) from None
         return normalise_text(text)
     nul = data.find(b"\x00")
     if nul != -1:
-        raise CorpusError(
-            f"{path}: NUL byte at byte offset {nul}; this looks like a binary file or "
+        raise error(
+            f"{path}: NUL byte at byte offset {skip + nul}; this looks like a binary file or "
             f"UTF-16 text without a byte-order mark, not UTF-8 text. Re-save it as "
             f"UTF-8 or move it out of the corpus folder."
         )
@@ -59,8 +62,8 @@ def decode_text(data: bytes, path: Path | str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise CorpusError(
-            f"{path}: not valid UTF-8 at byte offset {exc.start} (line {line}, byte "
+        raise error(
+            f"{path}: not valid UTF-8 at byte offset {skip + exc.start} (line {line}, byte "
             f"{data[exc.start:exc.start + 1]!r}). Expected UTF-8 text; if the file is "
             f"Latin-1 or Windows-1252, convert it, e.g. `iconv -f latin1 -t utf-8`."
         ) from None
@@ -145,7 +148,7 @@ def check_inside(path: Path, root: Path, what: str, *, error: type[CorpusError] 
 
 def read_sidecar(path: Path) -> pd.DataFrame:
     """A metadata sidecar as a DataFrame of strings (see :func:`read_csv_text`); MetadataError if unreadable."""
-    text = decode_text(read_file_bytes(path, MetadataError), path)
+    text = decode_text(read_file_bytes(path, MetadataError), path, MetadataError)
     return read_csv_text(
         text, path, sep=",", error=MetadataError,
         expected="a header row and one row per document, comma-separated, with quotes "

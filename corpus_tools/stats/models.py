@@ -119,7 +119,8 @@ def _fit_qp(y, X, offset):
         warnings.simplefilter("ignore")
         res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
     df = X.shape[0] - X.shape[1]
-    phi = max(1.0, float(res.pearson_chi2) / df)
+    # No residual degree of freedom: the dispersion cannot be estimated (NaN, not a ZeroDivisionError).
+    phi = max(1.0, float(res.pearson_chi2) / df) if df > 0 else np.nan
     return res, phi
 
 
@@ -257,6 +258,9 @@ def nb_trend(
         raise ParameterError("the design is singular: a group covariate is confounded with the date")
     offset = np.log(e)
     k = X_lin.shape[1]
+    # Checked before fitting: a fit with no residual degree of freedom has no dispersion to estimate.
+    if n - k < 1:
+        raise ParameterError(f"too many coefficients ({k}) for {n} documents: no degree of freedom left")
 
     res = None if method == "quasi_poisson" else _fit_nb(y, X_lin, offset, maxiter)
     if res is None and method == "negative_binomial":
