@@ -404,7 +404,7 @@ def _word_counts(tokens, *, by: str, min_count: int, drop_stopwords: bool):
             "large a table; group more coarsely (REFERENCE_BY) or select fewer documents (SELECT_WHERE)"
         )
     counts, _, n_group, groups, norms = group_term_counts(
-        tokens, by=by, column="norm", drop_stopwords=False, min_count=1
+        tokens, by=by, column="norm", drop_stopwords=False, min_count=1, drop_numbers=False
     )
     norms = pd.Series(norms, dtype=object)
     is_phrase = norms.str.contains("_", regex=False).to_numpy()
