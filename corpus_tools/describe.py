@@ -112,7 +112,15 @@ def term_counts(tokens, *, column: str = "lemma", drop_stopwords: bool = True, d
 
 
 def phrase_counts(tokens) -> pd.DataFrame:
-    """Multiword terms merged by the tokenizer (lemmas with ``_``): ``term, count, n_docs``."""
+    """Multiword terms merged by the tokenizer (lemmas with ``_``): ``term, count, n_docs``.
+
+    A merged phrase replaces its words in the token table, so its words are
+    never counted beside it (:func:`term_counts` does not count "trade" in
+    ``trade_war``). Hyphenated compounds are not listed here: with the
+    default ``hyphens="split"`` their parts are the tokens (the ``compound``
+    column only records where a part came from; see
+    :mod:`corpus_tools.tokens.rules`).
+    """
     f = tokens.frame
     lem = f["lemma"].astype(str)
     mask = lem.str.contains("_", regex=False).to_numpy()
