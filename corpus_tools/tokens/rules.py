@@ -249,30 +249,29 @@ def split_token(raw: str, *, hyphens: str) -> tuple[tuple[int, str], ...]:
     """How one raw token (a match of :data:`TOKEN_PATTERN`) splits: ``((relative_start, part), ...)``.
 
     With ``hyphens="split"`` a compound is cut at its dashes (the dashes are
-    dropped) except after a bound prefix (:data:`BOUND_PREFIXES`:
-    "non-alignment" stays whole); then an English clitic (``n't``, ``'s``, ``'re``, ``'ve``,
-    ``'ll``, ``'d``, ``'m``, straight or curly) is split off each part, as
-    in the Penn Treebank. ``split_token("China’s", hyphens="split")`` is
+    dropped), except that a bound prefix (:data:`BOUND_PREFIXES`) stays
+    joined to the part after it ("non-alignment" stays whole); then an
+    English clitic (``n't``, ``'s``, ``'re``, ``'ve``, ``'ll``, ``'d``,
+    ``'m``, straight or curly) is split off each part, as in the Penn
+    Treebank. ``split_token("China’s", hyphens="split")`` is
     ``((0, "China"), (5, "’s"))``.
     """
     if hyphens == "split" and is_compound(raw):
-        pieces = []
-        pos = 0
-        join = None  # start of a bound prefix waiting for the part after it
+        spans, pos = [], 0
         for m in _DASH_SPLIT.finditer(raw):
             if m.start() > pos:
-                part = raw[pos:m.start()]
-                if join is None and part.lower() in BOUND_PREFIXES:
-                    join = pos
-                else:
-                    pieces.append((join if join is not None else pos, raw[join if join is not None else pos:m.start()]))
-                    join = None
+                spans.append((pos, m.start()))
             pos = m.end()
         if pos < len(raw):
-            a = join if join is not None else pos
-            pieces.append((a, raw[a:]))
-        elif join is not None:  # a prefix before a trailing dash: keep it as it is
-            pieces.append((join, raw[join:pos].rstrip(DASH_CHARS.replace("\\", ""))))
+            spans.append((pos, len(raw)))
+        pieces, i = [], 0
+        while i < len(spans):
+            a, b = spans[i]
+            if i + 1 < len(spans) and raw[a:b].lower() in BOUND_PREFIXES:
+                b = spans[i + 1][1]  # the prefix and the part after it, with the dash between
+                i += 1
+            pieces.append((a, raw[a:b]))
+            i += 1
     else:
         pieces = [(0, raw)]
     out: list[tuple[int, str]] = []
