@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import doc_labels, group_labels
+from .tokens import number_mask
 
 __all__ = [
     "token_summary",
@@ -87,17 +88,22 @@ def token_summary(tokens, *, segment: int = 100) -> pd.DataFrame:
     return out
 
 
-def term_counts(tokens, *, column: str = "lemma", drop_stopwords: bool = True, n: int = 20) -> pd.DataFrame:
+def term_counts(tokens, *, column: str = "lemma", drop_stopwords: bool = True, drop_numbers: bool = True,
+                n: int = 20) -> pd.DataFrame:
     """The ``n`` most frequent terms overall: ``term, count, per_1k``.
 
     ``per_1k`` is per 1,000 non-punctuation tokens of the whole corpus
-    (stopwords included in the denominator). Ties are broken alphabetically
-    so the table is stable.
+    (stopwords and numbers included in the denominator). ``drop_stopwords``
+    and ``drop_numbers`` (``is_stop``, ``is_num``; see
+    :func:`corpus_tools.tokens.listed_mask`) leave those tokens out of the
+    listing only. Ties are broken alphabetically so the table is stable.
     """
     words = _words(tokens)
     total = len(words)
     if drop_stopwords:
         words = words[~words["is_stop"].to_numpy(bool)]
+    if drop_numbers:
+        words = words[~number_mask(words)]
     counts = words[column].astype(str).value_counts()
     out = counts.rename_axis("term").reset_index(name="count")
     out = out.sort_values(["count", "term"], ascending=[False, True]).head(n).reset_index(drop=True)
@@ -106,7 +112,15 @@ def term_counts(tokens, *, column: str = "lemma", drop_stopwords: bool = True, n
 
 
 def phrase_counts(tokens) -> pd.DataFrame:
-    """Multiword terms merged by the tokenizer (lemmas with ``_``): ``term, count, n_docs``."""
+    """Multiword terms merged by the tokenizer (lemmas with ``_``): ``term, count, n_docs``.
+
+    A merged phrase replaces its words in the token table, so its words are
+    never counted beside it (:func:`term_counts` does not count "trade" in
+    ``trade_war``). Hyphenated compounds are not listed here: with the
+    default ``hyphens="split"`` their parts are the tokens (the ``compound``
+    column only records where a part came from; see
+    :mod:`corpus_tools.tokens.rules`).
+    """
     f = tokens.frame
     lem = f["lemma"].astype(str)
     mask = lem.str.contains("_", regex=False).to_numpy()

@@ -109,3 +109,17 @@ def test_many_documents_plot_one_row_per_group():
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 30 and ax.get_yticklabels()[0].get_text() == "d30"
     assert "the 30 of 60 rows with the most tokens" in ax.get_title()
+
+
+def test_term_counts_leave_numbers_out_by_default():
+    from corpus_tools.corpus import Corpus, Document
+
+    text = "In 2014 and 2014 again, trade grew 3.7% and trade fell in the 279th week."
+    tokens = tokenize(Corpus([Document(doc_id="d", paragraphs=(text,))]), cache=False, progress=False)
+    counts = term_counts(tokens, n=50)
+    assert counts["term"].tolist()[0] == "trade"
+    assert not counts["term"].isin(["2014", "3.7%", "279th"]).any()
+    with_numbers = term_counts(tokens, n=50, drop_numbers=False).set_index("term")
+    assert with_numbers.loc["2014", "count"] == 2 and "279th" in with_numbers.index
+    # numbers still count in the denominator: 15 non-punctuation tokens
+    assert math.isclose(counts.set_index("term").loc["trade", "per_1k"], round(2 / 15 * 1000, 3))

@@ -19,7 +19,7 @@ import scipy.sparse
 
 from ..corpus import groups_for
 from ..errors import ParameterError
-from ..tokens import CHUNK_ROWS, bincount_rows, bool_column, column_codes, token_frame
+from ..tokens import CHUNK_ROWS, bincount_rows, bool_column, column_codes, number_mask, token_frame
 
 __all__ = ["doc_group_codes", "group_term_counts", "GroupTermCounts", "doc_term_counts", "DocTermCounts", "doc_sizes", "MAX_CELLS"]
 
@@ -64,7 +64,7 @@ class _Listing(NamedTuple):
     slices: object           # () -> iterator of (doc codes, listed column) of each slice's word tokens
 
 
-def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int) -> _Listing:
+def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int, drop_numbers: bool) -> _Listing:
     """The one rule for which terms get a row, shared by the group and the document counts."""
     frame = token_frame(tokens, column=column)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
@@ -75,6 +75,9 @@ def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int) -> _L
     term_codes, term_cats = column_codes(frame[column], wide=False)
     punct = bool_column(frame, "is_punct")
     stop = bool_column(frame, "is_stop") if drop_stopwords else None
+    if drop_numbers:  # numbers are left out like stopwords (they stay in the bucket)
+        num = number_mask(frame)
+        stop = num if stop is None else stop | num
     V = len(term_cats)
     n_rows = len(term_codes)
 
@@ -104,11 +107,12 @@ def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int) -> _L
     return _Listing(doc_codes, doc_cats, col, term_cats[keep], slices)
 
 
-def group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, min_count: int) -> GroupTermCounts:
+def group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, min_count: int,
+                      drop_numbers: bool = True) -> GroupTermCounts:
     """Counts of the listed terms per group, plus everything else in one bucket.
 
     A term is *listed* when it is not punctuation, not a stopword (when
-    ``drop_stopwords``) and occurs at least ``min_count`` times in the whole
+    ``drop_stopwords``), not a number (``is_num``, when ``drop_numbers``) and occurs at least ``min_count`` times in the whole
     table. ``bucket`` holds each group's remaining non-punctuation tokens, so
     ``counts.sum(1) + bucket == n_group`` exactly: the listing never changes
     a group's size, which is what the log-odds of Monroe, Colaresi & Quinn
@@ -135,7 +139,8 @@ def group_term_counts(tokens, *, by: str, column: str, drop_stopwords: bool, min
         A bad ``column`` or ``min_count``, or a table over :data:`MAX_CELLS`
         cells; MetadataError for an unknown ``by``.
     """
-    listing = _listing(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count)
+    listing = _listing(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+                       drop_numbers=drop_numbers)
     _, doc_group, groups = doc_group_codes(tokens, by)
     G, Vk = len(groups), len(listing.terms)
     if G * (Vk + 1) > MAX_CELLS:
@@ -171,7 +176,8 @@ class DocTermCounts(NamedTuple):
     terms: np.ndarray                #: (V,) the listed terms, the same as :func:`group_term_counts`'s
 
 
-def doc_term_counts(tokens, *, column: str, drop_stopwords: bool, min_count: int) -> DocTermCounts:
+def doc_term_counts(tokens, *, column: str, drop_stopwords: bool, min_count: int,
+                    drop_numbers: bool = True) -> DocTermCounts:
     """Counts of the listed terms per document, as a sparse matrix, with each document's size.
 
     The same listing as :func:`group_term_counts` (same options, same terms
@@ -191,7 +197,8 @@ def doc_term_counts(tokens, *, column: str, drop_stopwords: bool, min_count: int
     ParameterError
         A bad ``column`` or ``min_count``.
     """
-    listing = _listing(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count)
+    listing = _listing(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+                       drop_numbers=drop_numbers)
     D, Vk = len(listing.doc_cats), len(listing.terms)
     counts = scipy.sparse.csr_matrix((D, Vk), dtype=np.int64)
     n_tokens = np.zeros(D, dtype=np.int64)

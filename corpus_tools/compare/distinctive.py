@@ -57,6 +57,7 @@ def distinctive_terms(
     by: str = "author",
     column: str = "lemma",
     drop_stopwords: bool = True,
+    drop_numbers: bool = True,
     prior: str | float = "scaled",
     prior_scale: float = stats.DEFAULT_PRIOR_SCALE,
     min_count: int = 3,
@@ -140,6 +141,10 @@ def distinctive_terms(
     column : str, keyword-only, default ``"lemma"`` (or ``"norm"``, ``"token"``)
     drop_stopwords : bool, keyword-only, default True
         Leave stopwords out of the listing (they still count in the totals).
+    drop_numbers : bool, keyword-only, default True
+        Leave numbers (``is_num``: "2014", "279th", "3.7%") out of the
+        listing, like stopwords: a year or a session number says which
+        texts were compared, not how their authors write.
     prior : ``"scaled"``, ``"corpus"`` or float, keyword-only, default ``"scaled"``
     prior_scale : float, keyword-only, default 0.1
         The share of the smaller side's tokens the ``"scaled"`` prior is worth.
@@ -181,7 +186,8 @@ def distinctive_terms(
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise ParameterError(f"n_resamples={n_resamples!r}: give a positive whole number of random splits")
     counts, bucket, n_group, groups, terms = group_term_counts(
-        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count
+        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+        drop_numbers=drop_numbers,
     )
     present = n_group > 0
     if present.sum() < 2:
@@ -241,7 +247,8 @@ def distinctive_terms(
     p_min = np.full(G, np.nan)
     if test == "permutation" or (test == "auto" and enough):
         p = _permutation_pvalues(tokens, groups, doc_group, column=column, drop_stopwords=drop_stopwords,
-                                 min_count=min_count, n_resamples=n_resamples, seed=seed)
+                                 drop_numbers=drop_numbers, min_count=min_count, n_resamples=n_resamples,
+                                 seed=seed)
         kind = np.full((G, V), "permutation", dtype=object)
         for gi in range(G):
             n1, n2 = int(n_docs[gi]), n_docs_all - int(n_docs[gi])
@@ -286,7 +293,8 @@ def distinctive_terms(
     return out.sort_values(["group", "z", "term"], ascending=[True, False, True], ignore_index=True)
 
 
-def _permutation_pvalues(tokens, groups, doc_group, *, column, drop_stopwords, min_count, n_resamples, seed):
+def _permutation_pvalues(tokens, groups, doc_group, *, column, drop_stopwords, drop_numbers, min_count,
+                         n_resamples, seed):
     """(G, V) permutation p-values: each group's documents against all other documents.
 
     The terms are those of :func:`group_term_counts` with the same options
@@ -296,7 +304,8 @@ def _permutation_pvalues(tokens, groups, doc_group, *, column, drop_stopwords, m
     so every term sees the same splits (the random keys do not depend on the
     terms), and one group's p-values do not depend on the other groups.
     """
-    X, n_tok, _, terms = doc_term_counts(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count)
+    X, n_tok, _, terms = doc_term_counts(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+                                         drop_numbers=drop_numbers)
     keep = n_tok > 0
     V = len(terms)
     width = max(1, _PERMUTATION_CELLS // min(int(n_resamples), 1 << 20))

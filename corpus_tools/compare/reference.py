@@ -79,7 +79,8 @@ def reference_frequencies(terms, *, wordlist: str = "large") -> pd.DataFrame:
     * ``multiword``: contains ``_`` (a phrase the tokenizer merged, such as
       ``united_states``; wordfreq has no frequencies for word sequences, and
       its estimate for them is a heuristic) or wordfreq splits it into
-      several words (``non-alignment`` with ``hyphens="keep"``);
+      several words (``non-alignment``: a word with a bound prefix is one
+      token, and any compound is with ``hyphens="keep"``);
     * ``abbreviation``: wordfreq reads it as one *other* word: it drops a
       final period, so the initial ``a.`` would be looked up as the article
       ``a`` (and ``u.s.`` as ``u.s``);
@@ -210,7 +211,9 @@ def reference_keyness(
     to ``united`` and ``states``, whether the text said "United States" or
     "US"; otherwise a corpus about the United Nations would seem to avoid
     the word "united"). A hyphenated compound is split into its words by
-    the default tokenizer (``hyphens="split"``), as wordfreq does. Not
+    the default tokenizer (``hyphens="split"``), as wordfreq does, except a
+    word with a bound prefix ("non-alignment"), which stays one token and is
+    reported as ``multiword``. Not
     tested, and listed with their ``match`` (:data:`REFERENCE_MATCHES`):
     the merged phrases themselves, numbers, clitics, abbreviations that
     wordfreq reads as another word, and words the reference does not list
@@ -404,7 +407,7 @@ def _word_counts(tokens, *, by: str, min_count: int, drop_stopwords: bool):
             "large a table; group more coarsely (REFERENCE_BY) or select fewer documents (SELECT_WHERE)"
         )
     counts, _, n_group, groups, norms = group_term_counts(
-        tokens, by=by, column="norm", drop_stopwords=False, min_count=1
+        tokens, by=by, column="norm", drop_stopwords=False, min_count=1, drop_numbers=False
     )
     norms = pd.Series(norms, dtype=object)
     is_phrase = norms.str.contains("_", regex=False).to_numpy()

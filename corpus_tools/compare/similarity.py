@@ -32,12 +32,14 @@ def similarity(
     method: str = "cosine_tfidf",
     column: str = "lemma",
     drop_stopwords: bool = True,
+    drop_numbers: bool = True,
     min_count: int = 1,
 ) -> pd.DataFrame:
     """How alike the groups' vocabularies are, as a square group x group table.
 
     Each group's documents are pooled into one bag of terms (punctuation and,
-    by default, stopwords left out; terms rarer than ``min_count`` in the
+    by default, stopwords and numbers left out: ``drop_stopwords``,
+    ``drop_numbers``; terms rarer than ``min_count`` in the
     whole corpus dropped).
 
     * ``method="cosine_tfidf"``: cosine similarity (1 = same direction, 0 =
@@ -60,7 +62,8 @@ def similarity(
     if method not in ("cosine_tfidf", "jsd"):
         raise ParameterError(f"method={method!r}: use 'cosine_tfidf' or 'jsd'")
     counts, _, n_group, groups, _ = group_term_counts(
-        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count
+        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+        drop_numbers=drop_numbers,
     )
     keep = counts.sum(axis=1) > 0
     if not keep.all():

@@ -80,7 +80,10 @@ def _term_families(cats: np.ndarray, terms: Mapping[str, Sequence[str]]) -> dict
 
     A lemma counts when it is a term, when one part of a merged multiword
     lemma is (``strategic_partnership``), or when the part before its first
-    hyphen is (``alliance-making``; but not ``non-alliance``).
+    hyphen is (``alliance-making`` with ``hyphens="keep"``; but not
+    ``non-alliance``: a word with a bound prefix is one token whose first
+    part is the prefix). Each token counts once: a compound or merged
+    phrase is one token, never counted beside its parts.
     """
     lookup = {}
     for family, words in terms.items():

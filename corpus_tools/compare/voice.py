@@ -55,7 +55,7 @@ _CONNECT = r"(?:of(?:\s+the)?|de|van|von|al|bin|and)"
 _ROLE = r"(?:\s+(?:administration|government|ministry|spokesman|spokesperson|spokeswoman|officials?|leaders?|side|delegation|report|statement))?"
 _NAME = (
     rf"(?:{_CAP}(?:\s+(?:{_CAP}|{_CONNECT}\s+{_CAP})){{0,4}}{_ROLE}"
-    r"|the\s+authors?|the\s+report|the\s+article|the\s+latter|[Hh]e|[Ss]he|[Tt]hey)"
+    r"|the\s+authors?|the\s+report|the\s+article|the\s+latter|\b(?:[Hh]e|[Ss]he|[Tt]hey)\b)"
 )
 _APPOSITIVE = r"(?:,\s[^,“”\"]{1,80},)?"
 # Up to three lower-case words between subject and verb ("the author comes

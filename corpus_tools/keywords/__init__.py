@@ -23,9 +23,11 @@ term explorer in :mod:`corpus_tools.explore`.
 Two conventions hold throughout, so that numbers from different functions
 agree with each other:
 
-* **Rates are per 1,000 non-punctuation tokens**, stopwords *included* in
-  the denominator. Dropping stopwords changes which terms are listed, never
-  the rate of a listed term. A multiword term merged by the tokenizer
+* **Rates are per 1,000 non-punctuation tokens**, stopwords and numbers
+  *included* in the denominator. Dropping stopwords or numbers (both left
+  out of frequency, tf-idf, change and collocation listings by default;
+  ``drop_numbers=False`` keeps "2014", "279th", "3.7%") changes which terms
+  are listed, never the rate of a listed term. A multiword term merged by the tokenizer
   (``belt_and_road_initiative``) is one token.
 * **Matching a term** (:func:`match_term`, used by :func:`trend`,
   :func:`kwic` and :func:`dispersion`) is case-insensitive and tries, in
@@ -33,7 +35,10 @@ agree with each other:
   the canonical multiword lemma (``"Belt and Road Initiative"`` ->
   ``belt_and_road_initiative``); and finally the phrase as a sequence of
   adjacent non-punctuation tokens, each matching by lemma or surface
-  (``"multi-polarization"`` -> ``multi`` + ``polarization``). Because a
+  (``"China-Russia"`` -> ``china`` + ``russia``). A word with a bound prefix
+  is one token (``"non-alignment"``, ``"multi-polarization"``; see
+  :mod:`corpus_tools.tokens.rules`), found as written, with a hyphen or a
+  space; the term ``alignment`` does not find it. Because a
   lemma that exists is matched by lemma alone, ``kwic(tokens, "alliance")``
   returns exactly as many lines as ``frequencies`` counts for ``alliance``.
 

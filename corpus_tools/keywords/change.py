@@ -21,7 +21,7 @@ from .. import stats
 from ..config import PER
 from ..corpus import date_in_range
 from ..errors import ParameterError
-from ..tokens import bincount_rows, bool_column, column_codes, token_frame
+from ..tokens import bincount_rows, bool_column, column_codes, listed_mask, token_frame
 from .units import unit_counts
 
 __all__ = ["in_period", "split_periods", "period_documents", "change", "concept_change",
@@ -95,15 +95,18 @@ def period_documents(docs: pd.DataFrame, *, early, late) -> tuple[np.ndarray, np
     return in_early, in_late
 
 
-def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma", level: float = LEVEL) -> pd.DataFrame:
+def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma", level: float = LEVEL,
+           drop_numbers: bool = True) -> pd.DataFrame:
     """Terms whose rate rose or fell between an early and a late period, each decided by a test.
 
     ``early`` and ``late`` are ``(date_from, date_to)`` pairs of inclusive ISO
     prefixes (``("2014", "2016")``), matched as in
     :meth:`corpus_tools.Corpus.select`. Every term with at least
     ``min_count`` occurrences in the two periods together is tested
-    (stopwords and punctuation left out; the minimum keeps terms too rare to
-    show anything from diluting the multiple-testing adjustment).
+    (stopwords and punctuation left out, and numbers unless
+    ``drop_numbers=False``: they still count in the periods' tokens; the
+    minimum keeps terms too rare to show anything from diluting the
+    multiple-testing adjustment).
 
     **The criterion** (column ``criterion``; ``p``, ``p_adj`` and
     ``significant`` are its result):
@@ -161,7 +164,7 @@ def change(tokens, *, early, late, min_count: int = 5, column: str = "lemma", le
     doc_tokens = bincount_rows(doc_codes, len(doc_cats), keep).astype(np.float64)
     c = float(doc_tokens[doc_period == "early"].sum())
     d = float(doc_tokens[doc_period == "late"].sum())
-    listed = keep & ~bool_column(frame, "is_stop") & (tok_period != "")
+    listed = listed_mask(frame, drop_numbers=drop_numbers) & (tok_period != "")
     term_codes, term_cats = column_codes(frame[column])
     table = (
         pd.crosstab(term_codes[listed], tok_period[listed])

@@ -1,8 +1,10 @@
 """How often terms occur: counts and rates per group, tf-idf, collocations.
 
 Rates are per 1,000 non-punctuation tokens (:data:`corpus_tools.config.PER`),
-stopwords *included* in the denominator, so dropping stopwords changes which
-terms are listed, never the rate of a listed term.
+stopwords and numbers *included* in the denominator, so dropping stopwords or
+numbers (``drop_numbers``, default True: "2014", "279th", "3.7%" are not
+listed, see :func:`corpus_tools.tokens.listed_mask`) changes which terms are
+listed, never the rate of a listed term.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pandas as pd
 from ..config import PER
 from ..corpus import ALL_DOCUMENTS, group_labels, groups_for
 from ..errors import ParameterError
-from ..tokens import bool_column, column_codes, token_frame
+from ..tokens import bool_column, column_codes, listed_mask, number_mask, token_frame
 
 __all__ = ["ALL", "frequencies", "distinctive_by_tfidf", "collocations"]
 
@@ -21,7 +23,8 @@ ALL = ALL_DOCUMENTS
 
 
 def frequencies(
-    tokens, *, by: str | None = "doc_id", column: str = "lemma", drop_stopwords: bool = True
+    tokens, *, by: str | None = "doc_id", column: str = "lemma", drop_stopwords: bool = True,
+    drop_numbers: bool = True,
 ) -> pd.DataFrame:
     """How often each term occurs in each group, as a count and per 1,000 tokens.
 
@@ -41,6 +44,9 @@ def frequencies(
         Leave stopword tokens (``is_stop``) out of the *listing*. The flag is
         per token, so a lemma with stopword and non-stopword forms (``use``
         / ``used``) is counted in its non-stopword forms only.
+    drop_numbers : bool, keyword-only, default True
+        Leave numbers (``is_num``: "2014", "279th", "3.7%", "$50") out of
+        the listing, like stopwords.
 
     Returns
     -------
@@ -67,7 +73,7 @@ def frequencies(
     tok_group = group_codes[doc_codes]
     keep = ~bool_column(frame, "is_punct")
     n_tokens = np.bincount(tok_group[keep], minlength=len(group_cats))
-    listed = keep & ~bool_column(frame, "is_stop") if drop_stopwords else keep
+    listed = listed_mask(frame, drop_stopwords=drop_stopwords, drop_numbers=drop_numbers)
     term_codes, term_cats = column_codes(frame[column])
     counts = (
         pd.DataFrame({"g": tok_group[listed], "t": term_codes[listed]})
@@ -89,7 +95,8 @@ def frequencies(
 
 
 
-def distinctive_by_tfidf(tokens, *, n: int = 10, by: str = "doc_id", column: str = "lemma") -> pd.DataFrame:
+def distinctive_by_tfidf(tokens, *, n: int = 10, by: str = "doc_id", column: str = "lemma",
+                         drop_numbers: bool = True) -> pd.DataFrame:
     """The ``n`` terms with the highest tf-idf in each document (or group).
 
     The weighting is gensim's ``TfidfModel`` default (SMART ``nfc``-style:
@@ -101,8 +108,10 @@ def distinctive_by_tfidf(tokens, *, n: int = 10, by: str = "doc_id", column: str
 
     computed with a pandas group-by so that it scales to large corpora (the
     tests check it against ``gensim.models.TfidfModel``). Stopwords and
-    punctuation are left out. A term found in every document has idf 0 and
-    is never distinctive.
+    punctuation are left out, and numbers too unless ``drop_numbers=False``
+    (on the UN General Debates the lists were otherwise full of session and
+    document numbers: "279th", "2663"). A term found in every document has
+    idf 0 and is never distinctive.
 
     ``by`` pools documents into groups first (``"author"``, ``"year"`` …,
     as in :func:`frequencies`), treating each group as one document.
@@ -113,7 +122,7 @@ def distinctive_by_tfidf(tokens, *, n: int = 10, by: str = "doc_id", column: str
     """
     if n < 1:
         raise ParameterError(f"n={n!r}: ask for at least one term per document (TOP_N)")
-    freq = frequencies(tokens, by=by, column=column, drop_stopwords=True)
+    freq = frequencies(tokens, by=by, column=column, drop_stopwords=True, drop_numbers=drop_numbers)
     n_groups = freq["group"].nunique()
     df = freq.groupby("term")["group"].transform("size")
     w = freq["count"] * np.log2(n_groups / df)
@@ -126,7 +135,8 @@ def distinctive_by_tfidf(tokens, *, n: int = 10, by: str = "doc_id", column: str
 
 
 def collocations(
-    tokens, *, measure: str = "likelihood_ratio", min_freq: int = 2, n: int = 20, column: str = "lemma"
+    tokens, *, measure: str = "likelihood_ratio", min_freq: int = 2, n: int = 20, column: str = "lemma",
+    drop_numbers: bool = True,
 ) -> pd.DataFrame:
     """The top two-word collocations by an association measure (nltk).
 
@@ -139,7 +149,8 @@ def collocations(
     non-punctuation tokens of one sentence, so no pair spans a comma, a
     sentence or a paragraph break; stopwords stay in the stream (so "war"
     and "on" in "war on terror" are not made adjacent to "terror") and then
-    every pair containing a stopword is discarded. A merged multiword lemma
+    every pair containing a stopword is discarded; numbers ("2014", "3.7%")
+    are treated like stopwords unless ``drop_numbers=False``. A merged multiword lemma
     such as ``trade_war`` is one word. Pairs seen fewer than ``min_freq``
     times are dropped *before* ranking; this matters most for PMI, which
     otherwise ranks one-off pairs of rare words highest.
@@ -160,6 +171,8 @@ def collocations(
     words = frame[column].astype(str).to_numpy(object)
     punct = bool_column(frame, "is_punct")
     stop = bool_column(frame, "is_stop")
+    if drop_numbers:
+        stop = stop | number_mask(frame)
     doc_codes, _ = column_codes(frame["doc_id"])
     par = frame["paragraph"].to_numpy(np.int64)
     sent = frame["sentence"].to_numpy(np.int64)

@@ -4,7 +4,9 @@ A term is matched case-insensitively by, in order: its lemma; its surface
 form (``norm``) if no token has that lemma; the canonical multiword lemma
 (``"Belt and Road Initiative"`` -> ``belt_and_road_initiative``); and
 finally the phrase as adjacent non-punctuation tokens of one paragraph
-(``"multi-polarization"`` -> ``multi`` + ``polarization``). :class:`TermMatcher`
+(``"China-Russia"`` -> ``china`` + ``russia``). A compound is matched either as
+one token or as its parts, never both (each occurrence counts once).
+:class:`TermMatcher`
 applies the rule; :func:`match_term` and :func:`check_terms` report it;
 :func:`concept_terms` normalises what a notebook passes as ``TRACKED_TERMS``.
 """
@@ -100,6 +102,12 @@ class TermMatcher:
             if lookup is not None:
                 return how, col, lookup
         parts = canonical.split("_")
+        if len(parts) > 1:
+            # a word with a bound prefix is one token ("non-alignment"), whether the
+            # term was written with a hyphen or a space
+            lookup = self._lookup("norm", "-".join(parts))
+            if lookup is not None:
+                return "norm", "norm", lookup
         return ("phrase", "", parts) if len(parts) > 1 else ("none", "", None)
 
     def rows(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -167,8 +175,10 @@ def match_term(tokens, term: str) -> tuple[np.ndarray, np.ndarray, str]:
     2. ``norm == term`` (a surface form whose lemma differs, e.g. ``"allied"``);
     3. the canonical multiword lemma, spaces and hyphens replaced by ``_``
        (``"Belt and Road Initiative"`` -> ``belt_and_road_initiative``);
-    4. the phrase as adjacent non-punctuation tokens in one paragraph, each
-       part matching by lemma or surface (``"multi-polarization"`` where the
+    4. the parts joined by a hyphen as a surface form (``"non alignment"``
+       finds the token "non-alignment": bound prefixes stay attached);
+    5. the phrase as adjacent non-punctuation tokens in one paragraph, each
+       part matching by lemma or surface (``"China-Russia"`` where the
        tokenizer split the hyphen). One occurrence counts once.
 
     Returns ``(first_rows, last_rows, how)`` where the rows index

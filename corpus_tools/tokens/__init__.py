@@ -59,6 +59,8 @@ from .table import (
     bool_column,
     codes_view,
     column_codes,
+    listed_mask,
+    number_mask,
     token_frame,
 )
 
@@ -86,6 +88,8 @@ __all__ = [
     "column_codes",
     "bincount_rows",
     "bool_column",
+    "number_mask",
+    "listed_mask",
     "CHUNK_ROWS",
     "SCHEMA_VERSION",
 ]

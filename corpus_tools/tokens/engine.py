@@ -30,7 +30,8 @@ All-caps acronyms of two or more letters keep their lowercase form as lemma
 ``U.S.``, ``USA`` or ``U.S.A.`` (case-sensitive) is the abbreviation entry of
 ``united_states`` in the phrase file, so its norm and lemma are
 ``united_states``, like the merged "United States". ``is_stop``: the norm or
-the lemma is a stopword; merged phrases are never stopwords. ``is_negation``
+the lemma is a stopword; merged phrases are never stopwords. ``is_num``: the
+norm is a number (:func:`~corpus_tools.tokens.rules.is_number`). ``is_negation``
 and ``is_hedge`` go by the norm; "May" with a capital M inside a sentence is
 the month, not a hedge.
 
@@ -69,7 +70,7 @@ import pandas as pd
 
 from .rules import (
     HEDGES, NEGATIONS, QUOTE_FOLD, TOKEN_RE, TokenizerConfig, check_hyphens, default_canonical,
-    default_config, entry_tokens, is_compound, normalize, split_token,
+    default_config, entry_tokens, is_compound, is_number, normalize, prefixed_base, split_token,
 )
 from .sentences import sentence_class, sentence_starts
 
@@ -82,8 +83,8 @@ _WS_LUT = np.array([chr(c).isspace() for c in range(_WS_LIMIT + 1)], dtype=bool)
 
 
 #: The bit of each flag column in a block's ``flags`` byte.
-FLAG_BITS = {"is_stop": 1, "is_punct": 2, "is_negation": 4, "is_hedge": 8}
-_F_STOP, _F_PUNCT, _F_NEG, _F_HEDGE = FLAG_BITS.values()
+FLAG_BITS = {"is_stop": 1, "is_punct": 2, "is_negation": 4, "is_hedge": 8, "is_num": 32}
+_F_STOP, _F_PUNCT, _F_NEG, _F_HEDGE, _F_NUM = FLAG_BITS.values()
 _F_MAY = 16  # the type is "May": a hedge only at the start of a sentence
 
 
@@ -123,6 +124,7 @@ class _Compiled:
         self.cfg = cfg
         self.hyphens = cfg.hyphens
         self.stop = cfg.stopwords
+        self.lemma_exc = dict(cfg.lemmas)
         self.cs_single: dict[str, str] = {}   # exact folded surface -> canonical
         self.ci_single: dict[str, str] = {}   # norm -> canonical (keep-mode compounds)
         self.multi: dict[tuple[str, ...], str] = {}
@@ -339,16 +341,28 @@ class _Compiled:
         norm = normalize(s)
         if canon is None and norm in self.ci_single:
             canon = self.ci_single[norm]
+        num = canon is None and not punct and is_number(norm)
+        base = prefixed_base(folded) if canon is None else None
         if canon is not None:
             norm = lemma = canon
+        elif punct or num:  # a number is its own lemma (simplemma makes "25th" "twenty-fifth")
+            lemma = norm
+        elif norm in self.lemma_exc:
+            lemma = self.lemma_exc[norm]
+        elif base:  # a prefixed word: the prefix and its base's lemma ("anti-US" -> anti-us, not anti-we)
+            lemma = norm[: len(norm) - len(base)] + _lemma(normalize(base), base)
         else:
-            lemma = norm if punct else _lemma(norm, s)
+            lemma = _lemma(norm, s)
         actor = self.actor_cs.get(folded) or self.actor_ci.get(norm) or ""
+        if base and not actor:  # "anti-US": one term, and a mention of the US
+            actor = self.actor_cs.get(base) or self.actor_ci.get(normalize(base)) or ""
         flags = 0
         if punct:
             flags |= _F_PUNCT
         elif canon is None and (norm in self.stop or lemma in self.stop):
             flags |= _F_STOP
+        elif num:
+            flags |= _F_NUM
         if norm in NEGATIONS:
             flags |= _F_NEG
         if norm in HEDGES:

@@ -35,6 +35,7 @@ def tokenize(
     hyphens: str = "split",
     learned_phrases: bool | Mapping = False,
     progress: bool | None = None,
+    lemma_exceptions=None,
 ) -> Tokens:
     """Tokenize a corpus into a :class:`Tokens` table (cached as Arrow IPC files).
 
@@ -77,6 +78,10 @@ def tokenize(
         depends on the corpus.
     progress
         A tqdm progress bar: ``None`` shows it for more than 300 documents.
+    lemma_exceptions
+        ``None``: ``data/lemma_exceptions.csv`` (lemmas that replace
+        simplemma's: goods, best, better, arms, armed, affairs …); a path to
+        a ``norm,lemma`` CSV; a mapping ``norm -> lemma``; or ``False``.
 
     Returns a :class:`Tokens` object; ``tokens.from_cache`` tells whether it
     was read from the cache. Raises :class:`ParameterError` for a bad option
@@ -88,7 +93,8 @@ def tokenize(
         raise ParameterError(f"n_jobs must be a positive integer or -1 (all cores), not {n_jobs!r}.")
     n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
     cfg, opts = make_config(lowercase_stopwords=lowercase_stopwords, extra_stopwords=extra_stopwords,
-                            keep_stopwords=keep_stopwords, phrases=phrases, actors=actors, hyphens=hyphens)
+                            keep_stopwords=keep_stopwords, phrases=phrases, actors=actors, hyphens=hyphens,
+                            lemma_exceptions=lemma_exceptions)
     if learned_phrases and not isinstance(learned_phrases, (bool, Mapping)):
         raise ParameterError("learned_phrases must be True/False or a dict of gensim Phrases arguments.")
     opts["learned_phrases"] = dict(learned_phrases) if isinstance(learned_phrases, Mapping) else bool(learned_phrases)

@@ -39,9 +39,38 @@ non-breaking hyphen and an unspaced en dash all count). With the default
 dropped (it is not a token), and every part carries the whole compound's norm
 in the ``compound`` column (``china-russia``; empty for other tokens), so a
 search for "russia" finds "China-Russia" and compounds can still be counted.
-Bound prefixes left by the split (non, anti, multi, pre, post, co, inter, semi,
-re) are stopwords. ``hyphens="keep"`` keeps each compound as one token (its
-``compound`` column repeats its norm).
+**Bound prefixes stay attached**: a part that is one of
+:data:`BOUND_PREFIXES` (non, anti, pro, multi, pre, post, co, inter, semi,
+re, counter, neo, ex, self, …) is not split from the part after it, so
+"non-alignment", "anti-American", "multi-polarization", "co-operation" and
+"self-determination" are one token each: "non-alignment" is not
+*alignment*, and a prefix alone means nothing. Such a word names the actor
+of its base ("anti-US", "anti-American": actor ``US``), though its norm and
+lemma stay its own (``anti-us``). ("non-nuclear-weapon" is
+``non-nuclear`` + ``weapon``.) The prefixes are matched case-insensitively;
+"UN" is not one (``UN-led`` is ``UN`` + ``led``). ``hyphens="keep"`` keeps
+each compound as one token (its ``compound`` column repeats its norm).
+
+**A compound and its parts are never both counted.** The ``compound`` column
+is a record of where a part came from, not a term: every analysis counts the
+tokens (the parts, with ``hyphens="split"``), so "China-Russia" adds one
+``china`` and one ``russia`` and nothing else. To count compounds as terms,
+tokenize with ``hyphens="keep"``: then the compound is the token and its parts
+are not counted. No analysis counts the ``compound`` column beside the tokens.
+
+Numbers
+-------
+A token is a number (column ``is_num``, :func:`is_number`) when it is
+digits with ``. , :`` separators (``2014``, ``1,000``, ``20.8``, ``10:30``),
+a percentage (``25%``, ``3.7%``), a currency amount (``$50``, ``€84.07``) or
+an ordinal (``279th``, ``21st``, ``2nd``); with ``hyphens="keep"`` also a
+range of them (``2012-2020``). Not numbers: decades (``1990s``) and
+compounds with a word (``2014-style``, ``G20``), which name something.
+Numbers stay in the table and count in every denominator, like stopwords,
+but the analyses leave them out of their term listings by default
+(``drop_numbers=True``): on the UN General Debates the tf-idf and keyness
+lists were otherwise full of session and document numbers ("279th",
+"2663") and years.
 
 Stopwords, negations, hedges
 ----------------------------
@@ -50,6 +79,16 @@ minus content words such as "system", "interest", "bill", "fire", plus bound
 prefixes and clitics; the file header says exactly what changed. Adjust with
 ``tokenize(lowercase_stopwords=..., extra_stopwords=..., keep_stopwords=...)``.
 :data:`NEGATIONS` and :data:`HEDGES` flag negations and modal hedges by norm.
+
+Lemma exceptions
+----------------
+simplemma lemmatizes without part of speech, which merges words the analyses
+must keep apart: goods/best/better -> ``good``, arms/armed -> ``arm``,
+affairs -> ``affair``. ``data/lemma_exceptions.csv``
+(:func:`load_lemma_exceptions`, ``norm,lemma`` with a comment header giving
+the reason for each entry) overrides simplemma for those norms; replace it
+with ``tokenize(lemma_exceptions=PATH | mapping | False)``. Its contents are
+part of the cache key.
 
 Phrases and actors
 ------------------
@@ -86,14 +125,15 @@ from ..io import read_text_file
 __all__ = [
     "STOPWORDS", "NEGATIONS", "HEDGES", "TITLES", "ABBREVIATIONS", "SENTENCE_STARTERS",
     "TOKEN_PATTERN", "TOKEN_RE", "DASH_CHARS", "QUOTE_FOLD",
-    "load_stopwords", "load_phrases", "load_actors", "actor_names",
-    "is_compound", "split_token", "normalize", "entry_tokens", "default_canonical",
+    "load_stopwords", "load_phrases", "load_actors", "actor_names", "load_lemma_exceptions",
+    "BOUND_PREFIXES", "prefixed_base", "is_compound", "is_number", "NUMBER_RE", "split_token", "normalize", "entry_tokens", "default_canonical",
     "HYPHEN_MODES", "check_hyphens", "TokenizerConfig", "make_config", "default_config",
 ]
 
 PHRASES_FILE = config.DATA_DIR / "phrases.txt"
 ACTORS_FILE = config.DATA_DIR / "actors.csv"
 STOPWORDS_FILE = config.DATA_DIR / "stopwords.txt"
+LEMMA_EXCEPTIONS_FILE = config.DATA_DIR / "lemma_exceptions.csv"
 
 # ---------------------------------------------------------------------------
 # Word lists
@@ -165,6 +205,41 @@ QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c
 _DASH_FOLD = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-"})
 
 
+_NUM = r"[$€£¥]?\d+(?:[.,:]\d+)*(?:%|st|nd|rd|th)?"
+#: What :func:`is_number` accepts (case-insensitive, the whole token).
+NUMBER_RE = re.compile(rf"(?i){_NUM}(?:[{DASH_CHARS}]{_NUM})*")
+
+
+def is_number(s: str) -> bool:
+    """True if the token ``s`` is a number: ``2014``, ``1,000``, ``3.7%``, ``$50``, ``279th``, ``2012-2020``.
+
+    The rule is in the module docstring ("Numbers"); ``1990s``, ``G20`` and
+    ``2014-style`` are not numbers.
+    """
+    return NUMBER_RE.fullmatch(s) is not None
+
+
+#: Bound prefixes: with ``hyphens="split"`` a part that is one of these stays
+#: joined to the part after it ("non-alignment", "anti-American"). Matched on
+#: the lowercased part. Not "un" (``UN-led`` is the United Nations).
+BOUND_PREFIXES = frozenset(
+    """non anti pro multi pre post co inter intra semi re counter neo ex self sub super trans ultra
+    pan quasi mid bi tri de""".split()
+)
+
+
+def prefixed_base(s: str) -> str | None:
+    """The part after a leading bound prefix (``"anti-US"`` -> ``"US"``), or None.
+
+    The engine gives a prefixed word the actor of its base: "anti-American"
+    is one term, and still a mention of the US.
+    """
+    m = _DASH_SPLIT.search(s)
+    if m is None or m.start() == 0 or m.end() == len(s) or s[:m.start()].lower() not in BOUND_PREFIXES:
+        return None
+    return s[m.end():]
+
+
 def is_compound(s: str) -> bool:
     """True if ``s`` (a raw token) is a hyphenated compound: a dash between two non-dash characters."""
     return _COMPOUND_RE.search(s) is not None
@@ -174,20 +249,29 @@ def split_token(raw: str, *, hyphens: str) -> tuple[tuple[int, str], ...]:
     """How one raw token (a match of :data:`TOKEN_PATTERN`) splits: ``((relative_start, part), ...)``.
 
     With ``hyphens="split"`` a compound is cut at its dashes (the dashes are
-    dropped); then an English clitic (``n't``, ``'s``, ``'re``, ``'ve``,
-    ``'ll``, ``'d``, ``'m``, straight or curly) is split off each part, as
-    in the Penn Treebank. ``split_token("China’s", hyphens="split")`` is
+    dropped), except that a bound prefix (:data:`BOUND_PREFIXES`) stays
+    joined to the part after it ("non-alignment" stays whole); then an
+    English clitic (``n't``, ``'s``, ``'re``, ``'ve``, ``'ll``, ``'d``,
+    ``'m``, straight or curly) is split off each part, as in the Penn
+    Treebank. ``split_token("China’s", hyphens="split")`` is
     ``((0, "China"), (5, "’s"))``.
     """
     if hyphens == "split" and is_compound(raw):
-        pieces = []
-        pos = 0
+        spans, pos = [], 0
         for m in _DASH_SPLIT.finditer(raw):
             if m.start() > pos:
-                pieces.append((pos, raw[pos:m.start()]))
+                spans.append((pos, m.start()))
             pos = m.end()
         if pos < len(raw):
-            pieces.append((pos, raw[pos:]))
+            spans.append((pos, len(raw)))
+        pieces, i = [], 0
+        while i < len(spans):
+            a, b = spans[i]
+            if i + 1 < len(spans) and raw[a:b].lower() in BOUND_PREFIXES:
+                b = spans[i + 1][1]  # the prefix and the part after it, with the dash between
+                i += 1
+            pieces.append((a, raw[a:b]))
+            i += 1
     else:
         pieces = [(0, raw)]
     out: list[tuple[int, str]] = []
@@ -278,6 +362,31 @@ def load_phrases(path: str | os.PathLike | None = None) -> list[tuple[str, str]]
     return out
 
 
+def load_lemma_exceptions(path: str | os.PathLike | None = None) -> dict[str, str]:
+    """The lemma exceptions ``{norm: lemma}`` (default ``data/lemma_exceptions.csv``).
+
+    The file is CSV with the header ``norm,lemma``; lines starting with
+    ``#`` are comments. Norms and lemmas are lowercased with curly
+    apostrophes folded. Raises :class:`CorpusError` naming the file and line
+    for a missing header, a line without exactly two non-empty fields, or a
+    norm listed twice.
+    """
+    p = Path(path) if path else LEMMA_EXCEPTIONS_FILE
+    lines = [(n, line) for n, line in enumerate(read_text_file(p, "lemma exception").splitlines(), 1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines or [c.strip() for c in lines[0][1].split(",")] != ["norm", "lemma"]:
+        raise CorpusError(f"{p}: the first line that is not a comment must be the header 'norm,lemma'.")
+    out: dict[str, str] = {}
+    for lineno, line in lines[1:]:
+        fields = [c.strip().lower().translate(QUOTE_FOLD) for c in line.split(",")]
+        if len(fields) != 2 or not all(fields):
+            raise CorpusError(f"{p}, line {lineno}: expected 'norm,lemma', got {line!r}.")
+        if fields[0] in out:
+            raise CorpusError(f"{p}, line {lineno}: {fields[0]!r} is listed twice.")
+        out[fields[0]] = fields[1]
+    return out
+
+
 def load_actors(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """The actor table ``alias, actor, case_sensitive`` (default ``data/actors.csv``).
 
@@ -334,9 +443,9 @@ class TokenizerConfig:
     """What the engine needs to tokenize: picklable, sent once to each worker process.
 
     ``phrases`` are ``(entry, canonical)`` pairs, ``actors`` ``(alias, actor,
-    case_sensitive)`` triples, ``stopwords`` the final stopword set, and
-    ``key`` a hash of all of it (the engine keeps one compiled tokenizer per
-    key and process).
+    case_sensitive)`` triples, ``stopwords`` the final stopword set,
+    ``lemmas`` the ``(norm, lemma)`` exceptions, and ``key`` a hash of all
+    of it (the engine keeps one compiled tokenizer per key and process).
     """
 
     hyphens: str
@@ -344,6 +453,7 @@ class TokenizerConfig:
     actors: tuple[tuple[str, str, bool], ...]
     stopwords: frozenset
     key: str
+    lemmas: tuple[tuple[str, str], ...] = ()
 
     def with_phrases(self, extra: list[tuple[str, str]]) -> "TokenizerConfig":
         """This configuration with more ``(entry, canonical)`` phrases (the learned ones)."""
@@ -405,14 +515,30 @@ def _actor_frame(actors) -> tuple[pd.DataFrame, str]:
     )
 
 
+def _lemma_list(lemma_exceptions) -> tuple[dict[str, str], str]:
+    if lemma_exceptions is None:
+        return load_lemma_exceptions(), "default"
+    if lemma_exceptions is False:
+        return {}, "none"
+    if isinstance(lemma_exceptions, (str, os.PathLike)):
+        return load_lemma_exceptions(lemma_exceptions), str(lemma_exceptions)
+    if isinstance(lemma_exceptions, Mapping):
+        return {str(k).lower().translate(QUOTE_FOLD): str(v).lower() for k, v in lemma_exceptions.items()}, "custom"
+    raise ParameterError(
+        "lemma_exceptions must be None (the default file), False, a path to a norm,lemma CSV or a "
+        f"mapping norm -> lemma, not {type(lemma_exceptions).__name__}."
+    )
+
+
 def make_config(*, lowercase_stopwords=None, extra_stopwords=(), keep_stopwords=(), phrases=None,
-                actors=None, hyphens: str = "split") -> tuple[TokenizerConfig, dict]:
+                actors=None, hyphens: str = "split", lemma_exceptions=None) -> tuple[TokenizerConfig, dict]:
     """The :class:`TokenizerConfig` for ``tokenize``'s options, and the options' JSON-able description.
 
     The arguments are those of :func:`corpus_tools.tokens.tokenize`. The
     description names each choice (``"default"``, ``"none"``, ``"custom"`` or
-    a file path) and carries ``data_hash``, a hash of the stopword, phrase
-    and actor *contents*, so an edited data file changes the cache key.
+    a file path) and carries ``data_hash``, a hash of the stopword, phrase,
+    actor and lemma-exception *contents*, so an edited data file changes the
+    cache key.
     Raises :class:`ParameterError` for an option of the wrong kind and
     :class:`CorpusError` for an unreadable or malformed data file.
     """
@@ -434,13 +560,14 @@ def make_config(*, lowercase_stopwords=None, extra_stopwords=(), keep_stopwords=
         (str(a), str(b), bool(c))
         for a, b, c in zip(aframe["alias"], aframe["actor"], aframe["case_sensitive"])
     )
-    content = json.dumps(
-        {"stop": sorted(stop), "phrases": plist, "actors": alist, "hyphens": hyphens},
-        ensure_ascii=False,
-    )
-    key = hashlib.sha256(content.encode()).hexdigest()
+    lemmas, opts["lemma_exceptions"] = _lemma_list(lemma_exceptions)
+    lemma_pairs = tuple(sorted(lemmas.items()))
+    content = {"stop": sorted(stop), "phrases": plist, "actors": alist, "hyphens": hyphens}
+    if lemma_pairs:  # (absent when empty: the key of a table without exceptions is unchanged)
+        content["lemmas"] = lemma_pairs
+    key = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
     opts["data_hash"] = key[:16]
-    cfg = TokenizerConfig(hyphens, tuple(tuple(p) for p in plist), alist, stop, key)
+    cfg = TokenizerConfig(hyphens, tuple(tuple(p) for p in plist), alist, stop, key, lemma_pairs)
     return cfg, opts
 
 

@@ -21,6 +21,16 @@ with numpy (no per-token Python loop):
   however, …") is not split, and one that continues an abbreviation with a
   capitalised function word ("the U.S. In 2015 …") always is. Both are rare
   in commentary.
+* **Document symbols and references.** A period with no space after it does
+  not end a sentence unless it follows an ordinary word (lowercase, or a
+  capital and lowercase letters, at least two letters): so the UN symbols
+  "A/74/PV.4", "A/C.1/750", "1/CP.20" stay inside their sentence, while
+  "the world.6 Next …" (a footnote number) and "end.The" still split
+  (trade-off: a typo after a number, "in 1954.The next", is not split). And a
+  period after one of :data:`NUMBER_ABBREVIATIONS` (``p``, ``pp``,
+  ``para``, ``paras``, ``sect``, ``Add``, ``Corr``, ``Rev``, ``PV``,
+  ``Suppl``) never ends a sentence before a number ("p. 5", "Corr.1",
+  "Add.1", "Rev.2").
 
 NLTK's Punkt with explicit ``PunktParameters(abbrev_types=...)`` (no
 training data needed) was the reference. Checked on the cases above, it also
@@ -40,7 +50,11 @@ import numpy as np
 
 from .rules import SENTENCE_STARTERS, STOPWORDS, TITLES
 
-__all__ = ["sentence_class", "sentence_starts"]
+__all__ = ["sentence_class", "sentence_starts", "NUMBER_ABBREVIATIONS"]
+
+#: Abbreviations written before a number ("p. 5", "Corr.1"): their period never
+#: ends a sentence when a number follows (case-sensitive: "Add" but not "add").
+NUMBER_ABBREVIATIONS = frozenset("p pp para paras sect Add Corr Rev PV Suppl".split())
 
 _CLOSERS = frozenset({'"', "'", "\u201d", "\u2019", ")", "]", "}", "\u00bb", "\u203a"})
 _NOBREAK_FIRST = frozenset(",;:)]}\u201d\u2019\u00bb%")
@@ -49,8 +63,10 @@ _TITLE_TOKENS = frozenset(t + "." for t in TITLES)
 
 #: Sentence classes of a token type (bits): ends a sentence (``.`` ``!`` ``?`` ``…``);
 #: an abbreviation that may end one; a closing quote or bracket; a token a sentence
-#: does not start with (lowercase, ``,`` ``;`` …); a capitalised sentence starter.
-C_TERM, C_AMBIG, C_CLOSER, C_NOBREAK, C_STARTER = 1, 2, 4, 8, 16
+#: does not start with (lowercase, ``,`` ``;`` …); a capitalised sentence starter;
+#: starts with a digit; one of :data:`NUMBER_ABBREVIATIONS`; an ordinary word
+#: (letters only, lowercase or capitalised, two or more; not a number abbreviation).
+C_TERM, C_AMBIG, C_CLOSER, C_NOBREAK, C_STARTER, C_DIGIT, C_NUM_ABBR, C_WORD = 1, 2, 4, 8, 16, 32, 64, 128
 
 
 def sentence_class(s: str) -> int:
@@ -69,6 +85,12 @@ def sentence_class(s: str) -> int:
         low = s.lower()
         if low in SENTENCE_STARTERS or low in STOPWORDS:
             c |= C_STARTER
+    if first.isdigit():
+        c |= C_DIGIT
+    if s in NUMBER_ABBREVIATIONS:
+        c |= C_NUM_ABBR
+    elif s.isalpha() and (s.islower() or (len(s) >= 2 and first.isupper() and s[1:].islower())):
+        c |= C_WORD
     return c
 
 
@@ -100,5 +122,17 @@ def sentence_starts(classes: np.ndarray, starts: np.ndarray, ends: np.ndarray, p
     term = (tc[cand] & C_TERM) != 0
     nxt = tc[jj]
     brk = same & np.where(term, (nxt & C_NOBREAK) == 0, (nxt & C_STARTER) != 0)
+    # Document symbols and references (see the module docstring): the token before
+    # the period touches it, and either the next token touches the period too and the
+    # token before is not an ordinary word ("PV.4", "C.1/750"), or it is a number
+    # abbreviation and a number follows ("p. 5", "Corr.1").
+    prev = np.maximum(cand - 1, 0)
+    touching = (cand > 0) & (ends[prev] == starts[cand]) & (par[prev] == par[cand])
+    glued = starts[jj] == ends[np.maximum(jj - 1, 0)]
+    hold = touching & (
+        (glued & ((tc[prev] & C_WORD) == 0))
+        | (((tc[prev] & C_NUM_ABBR) != 0) & ((nxt & C_DIGIT) != 0))
+    )
+    brk &= ~(term & hold)
     new[jj[brk]] = True
     return new

@@ -14,7 +14,7 @@ version and a hash of the phrase, actor and stopword contents), a
   (Feather v2, uncompressed), one record batch each. Categorical columns
   are dictionary arrays whose indices have the width pandas uses for that
   many categories and whose dictionary is the categories in order, so codes
-  and category order survive the round trip. About 43 bytes per token (1.5 GB
+  and category order survive the round trip. About 44 bytes per token (1.5 GB
   for the 35M tokens of the UN General Debates);
 * ``<key>.index.json``: row counts and the options, written last, so an
   entry without it is incomplete and simply rebuilt.
@@ -48,7 +48,7 @@ from .table import FLAG_COLUMNS, FRAME_COLUMNS, LazyTable, categorical, code_dty
 __all__ = ["SCHEMA_VERSION", "TABLES", "read_entry", "write_entry", "frame_to_arrow", "frame_from_arrow"]
 
 #: Bumped whenever the table layout or a rule changes, so old caches are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The tables of one entry (``<key>.<name>.arrow``), in the order they are written.
 TABLES = ("tokens", "sentences", "paragraphs", "docs")
 #: The JSON description of an entry (``<key>.index.json``), written last.
@@ -66,8 +66,8 @@ def frame_to_arrow(frame: pd.DataFrame):
     columns keep their Arrow storage. Boolean columns are stored as uint8
     0/1: Arrow's boolean type packs 8 values a byte, which cannot be viewed
     as numpy's one-byte bool without unpacking a copy on every reload, while
-    uint8 0/1 has exactly numpy bool's layout (3 bytes more per token for the
-    four flags, ~100 MB on 35M tokens, against ~140 MB of unpacking per
+    uint8 0/1 has exactly numpy bool's layout (4 bytes more per token for the
+    five flags, ~130 MB on 35M tokens, against ~140 MB of unpacking per
     reload).
     """
     import pyarrow as pa

@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from .rules import is_number
 
 __all__ = [
     "Tokens", "FRAME_COLUMNS", "REQUIRED_COLUMNS", "FLAG_COLUMNS", "token_frame", "codes_view",
-    "column_codes", "bincount_rows", "bool_column", "CHUNK_ROWS", "code_dtype", "categorical",
-    "string_series", "arrow_strings", "LazyTable",
+    "column_codes", "bincount_rows", "bool_column", "number_mask", "listed_mask", "CHUNK_ROWS",
+    "code_dtype", "categorical", "string_series", "arrow_strings", "LazyTable",
 ]
 
 
@@ -96,7 +97,8 @@ class Tokens:
     frame
         One row per token, in document order (documents in corpus order):
         ``doc_id, paragraph, sentence, position, start, end, token, norm,
-        lemma, compound, is_stop, is_punct, is_negation, is_hedge, actor``.
+        lemma, compound, is_stop, is_punct, is_negation, is_hedge, is_num,
+        actor``.
         ``paragraph`` indexes ``Document.paragraphs``; ``sentence`` counts
         sentences within the document from 0; ``position`` counts tokens
         within the document from 0 without gaps; ``start``/``end`` are
@@ -362,12 +364,13 @@ class Tokens:
 # ---------------------------------------------------------------------------
 #: The columns of :attr:`Tokens.frame`, in order.
 FRAME_COLUMNS = ("doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
-                 "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "actor")
+                 "lemma", "compound", "is_stop", "is_punct", "is_negation", "is_hedge", "is_num",
+                 "actor")
 #: The columns every analysis may rely on.
 REQUIRED_COLUMNS = ("doc_id", "paragraph", "sentence", "position", "start", "end", "token", "norm",
                     "lemma", "is_stop", "is_punct")
 #: The boolean columns of :attr:`Tokens.frame`.
-FLAG_COLUMNS = ("is_stop", "is_punct", "is_negation", "is_hedge")
+FLAG_COLUMNS = ("is_stop", "is_punct", "is_negation", "is_hedge", "is_num")
 
 
 def token_frame(tokens, *, column: str | None = None) -> pd.DataFrame:
@@ -446,6 +449,37 @@ def bool_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     if s.dtype == bool:  # the token table's flags: a view, no NA scan
         return s.to_numpy()
     return s.to_numpy(dtype=bool, na_value=False)
+
+
+def number_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Per token, True if it is a number (the rule of :func:`corpus_tools.tokens.rules.is_number`).
+
+    Reads the ``is_num`` column; a table without it (made by hand, or by an
+    older version) is checked on its ``norm`` column, once per distinct norm.
+    """
+    if "is_num" in frame.columns:
+        return bool_column(frame, "is_num")
+    codes, labels = column_codes(frame["norm"], wide=False)
+    lut = np.fromiter(map(is_number, labels.tolist()), dtype=bool, count=len(labels))
+    return lut[codes] if len(lut) else np.zeros(len(frame), dtype=bool)
+
+
+def listed_mask(frame: pd.DataFrame, *, drop_stopwords: bool = True, drop_numbers: bool = True) -> np.ndarray:
+    """Per token, True if an analysis lists it as a term.
+
+    Punctuation is never listed; stopwords (``is_stop``) are not when
+    ``drop_stopwords``, numbers (:func:`number_mask`) not when
+    ``drop_numbers``. This decides only which terms are *listed*: every
+    non-punctuation token, stopword or number, still counts in the
+    denominators (tokens per group or document), so rates do not depend on
+    these options.
+    """
+    keep = ~bool_column(frame, "is_punct")
+    if drop_stopwords:
+        keep &= ~bool_column(frame, "is_stop")
+    if drop_numbers:
+        keep &= ~number_mask(frame)
+    return keep
 
 
 def _cat_code(s: pd.Series, value) -> int:
