@@ -3,10 +3,12 @@
 Every figure of :mod:`corpus_tools.plots.keywords`, :mod:`corpus_tools.plots.compare`
 and :mod:`corpus_tools.plots.corpus` is drawn (Agg) at two extremes:
 
-* small: the five seed articles, through the real analyses, as the notebooks call them;
-* large: synthetic tables of the shape a big corpus gives (20 concepts x 80 years,
-  45 groups, 10,000 documents, 200 countries), built directly, with the narrow
-  cases a big corpus also brings (one panel, one year, one term family, three actors).
+* small: the five seed articles, through the real analyses, as the notebooks call them
+  (and fifteen documents cut from them, the fewest a trend line is fitted to);
+* large: synthetic tables of the shape a big corpus gives (20 concepts x 80 years
+  with fitted trends and slopes, 45 groups, 10,000 documents, 200 countries), built
+  directly with the columns and values the analyses return, with the narrow cases a
+  big corpus also brings (one panel, one year, one term family, three actors).
 
 and checked for what a reader sees: no two texts overlap (tick labels, titles, axis
 labels, legend entries, annotations, cell values; rotated labels are compared as
@@ -34,10 +36,12 @@ from matplotlib.text import Text  # noqa: E402
 from corpus_tools import compare, keywords  # noqa: E402
 from corpus_tools.corpus import Corpus, Document, date_order, doc_labels, group_labels, load_corpus  # noqa: E402
 from corpus_tools.describe import actor_counts, term_counts, token_summary  # noqa: E402
+from corpus_tools.explore import term_report  # noqa: E402
 from corpus_tools.plots import compare as compare_plots  # noqa: E402
 from corpus_tools.plots import corpus as corpus_plots  # noqa: E402
 from corpus_tools.plots import keywords as keyword_plots  # noqa: E402
 from corpus_tools.plots.style import MAX_HEIGHT, date_ticks, plain, suptitle, thin_ticks  # noqa: E402
+from corpus_tools.stats import FEW_UNITS  # noqa: E402
 from corpus_tools.tokens import tokenize  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -150,6 +154,10 @@ def misplaced(texts: list[Text], renderer, area) -> list[str]:
 BEYOND_CANVAS = {"change", "fightin-words", "similarity", "quoted-share", "timeline", "stance"}
 
 
+#: Cases drawn with another case's layout (the same figure, other data), checked as that case.
+_AS_SEEDS = {"reference-keyness-by-author": "reference-keyness"}
+
+
 def check_layout(fig, name: str) -> None:
     """The layout checks every figure must pass (see the module docstring)."""
     texts = drawn_texts(fig)
@@ -174,6 +182,28 @@ TRACKED = {
 STANCE_TERMS = {"alliance": ["alliance", "ally"], "partnership": ["partnership", "partner"]}
 
 
+def _trend_corpus(corpus: Corpus) -> Corpus:
+    """Fifteen documents of five seed paragraphs each, one a year 2010-2024, by three authors.
+
+    Fifteen dated documents over three or more dates are the fewest
+    :func:`corpus_tools.keywords.trend_model` fits a slope to
+    (``stats.MIN_TREND_DOCS``), so this is the small extreme of a figure with
+    fitted trend lines. Every fourth document is dated to the year only.
+    """
+    paragraphs = [p for d in corpus for p in d.paragraphs]
+    authors = [d.author or "Anonymous" for d in corpus][:3]
+    return Corpus([
+        Document(doc_id=f"t{i:02d}", author=authors[i % 3],
+                 date=f"{2010 + i}" if i % 4 == 0 else f"{2010 + i}-{1 + i % 12:02d}-15",
+                 date_precision="year" if i % 4 == 0 else "day", paragraphs=tuple(paragraphs[5 * i:5 * i + 5]))
+        for i in range(15)
+    ])
+
+
+#: The tracked concepts of the fitted-trend figure: a name of 40 characters beside its slope.
+TRACKED_FIT = {**TRACKED, "partnerships, alliances and their allies": ["partnership", "alliance", "ally"]}
+
+
 @pytest.fixture(scope="module")
 def seed_tables():
     corpus = load_corpus(SEEDS)
@@ -182,10 +212,11 @@ def seed_tables():
     quotes = compare.quotations(corpus)
     early, late = keywords.split_periods(tokens)
     cdocs = corpus.to_frame()
+    fifteen = tokenize(_trend_corpus(corpus), cache=False, progress=False)
     return {
         "corpus": corpus, "tokens": tokens, "docs": docs, "cdocs": cdocs, "labels": doc_labels(docs),
         "order": date_order(docs), "groups": group_labels(docs, "author"), "quotes": quotes,
-        "early": early, "late": late,
+        "early": early, "late": late, "fifteen": fifteen,
     }
 
 
@@ -196,14 +227,25 @@ def small_figure(name: str, t: dict):
         freq = pd.concat([keywords.frequencies(tokens, by=None).groupby("group").head(15),
                           keywords.frequencies(tokens, by="doc_id").groupby("group").head(15)], ignore_index=True)
         return keyword_plots.plot_frequencies(freq, n=15, labels=labels, order=[keywords.ALL] + order)
-    if name == "trend":
-        tr = keywords.trend(tokens, TRACKED, by="date", n_boot=100, seed=0)
-        return keyword_plots.plot_trend(tr, ncols=3, labels=labels, hue=docs.set_index("doc_id")["author"])
+    if name in ("trend", "trend-by-author"):  # five documents: the model refuses, so no line and no slope
+        model = keywords.trend_model(tokens, TRACKED)
+        fit = keywords.trend_curve(model)
+        if name == "trend-by-author":
+            return keyword_plots.plot_trend(keywords.trend(tokens, TRACKED, by="author"), ncols=3, fit=fit, model=model)
+        return keyword_plots.plot_trend(keywords.trend(tokens, TRACKED, by="date"), ncols=3, labels=labels,
+                                        hue=docs.set_index("doc_id")["author"], fit=fit, model=model)
     if name == "trend-one-panel":  # the term explorer's figure
-        tr = keywords.trend(tokens, {"sanction": ["sanction"]}, by="date", n_boot=100, seed=0)
-        return keyword_plots.plot_trend(tr, ncols=1, labels=labels)
-    if name == "trend-by-author":
-        return keyword_plots.plot_trend(keywords.trend(tokens, TRACKED, by="author", n_boot=100, seed=0), ncols=3)
+        return term_report(tokens, "sanction")[0]
+    if name in ("trend-fit", "trend-fit-by-year", "trend-fit-one-panel"):  # 15 documents: lines and slopes
+        fifteen = t["fifteen"]
+        if name == "trend-fit-one-panel":
+            return term_report(fifteen, "partnership, alliance")[0]
+        model = keywords.trend_model(fifteen, TRACKED_FIT)
+        assert model["estimated"].sum() >= 2  # the figure must have slopes to show
+        tr = keywords.trend(fifteen, TRACKED_FIT, by="date" if name == "trend-fit" else "year")
+        return keyword_plots.plot_trend(tr, ncols=3, labels=doc_labels(fifteen.docs),
+                                        hue=fifteen.docs.set_index("doc_id")["author"],
+                                        fit=keywords.trend_curve(model), model=model)
     if name == "change":
         ch = keywords.change(tokens, early=t["early"], late=t["late"], min_count=5)
         return keyword_plots.plot_change(ch, n=9, early_label="–".join(t["early"]), late_label="–".join(t["late"]))
@@ -224,6 +266,9 @@ def small_figure(name: str, t: dict):
                                              title="Jensen–Shannon divergence (bits)")
     if name == "actor-framing":
         return compare_plots.plot_actor_framing(compare.actor_framing(tokens, by="author", n_boot=100, seed=0))
+    if name in ("reference-keyness", "reference-keyness-by-author"):
+        ref = compare.reference_keyness(tokens, by=None if name == "reference-keyness" else "author", min_count=3)
+        return compare_plots.plot_reference_keyness(ref, top_n=10)
     if name == "quoted-share":
         share = compare.quoted_share(t["corpus"], t["quotes"])
         return compare_plots.plot_quoted_share(share, labels=labels, groups=t["groups"])
@@ -245,8 +290,9 @@ def small_figure(name: str, t: dict):
     raise KeyError(name)
 
 
-SMALL = ["frequencies", "trend", "trend-one-panel", "trend-by-author", "change", "distinctive", "dispersion",
-         "fightin-words", "similarities", "similarity", "actor-framing", "quoted-share", "stance", "timeline",
+SMALL = ["frequencies", "trend", "trend-one-panel", "trend-by-author", "trend-fit", "trend-fit-by-year",
+         "trend-fit-one-panel", "change", "distinctive", "dispersion", "fightin-words", "similarities", "similarity",
+         "actor-framing", "reference-keyness", "reference-keyness-by-author", "quoted-share", "stance", "timeline",
          "lengths", "token-summary", "term-counts", "actor-rates"]
 
 
@@ -254,7 +300,7 @@ SMALL = ["frequencies", "trend", "trend-one-panel", "trend-by-author", "change",
 def test_seed_figures_have_no_overlapping_or_cut_text(name, seed_tables):
     fig = small_figure(name, seed_tables)
     try:
-        check_layout(fig, name)
+        check_layout(fig, _AS_SEEDS.get(name, name))
     finally:
         plt.close(fig)
 
@@ -264,7 +310,7 @@ def test_seed_figures_have_no_overlapping_or_cut_text(name, seed_tables):
 # ---------------------------------------------------------------------------
 LONG = "comprehensive_strategic_partnership_of_coordination_for_a_new_era"
 TREND_COLUMNS = ["doc_id", "date", "date_precision", "term", "count", "n_tokens", "per_1k", "ci_low", "ci_high",
-                 "group", "unit", "n_units", "terms"]
+                 "group", "unit", "n_units", "few_units", "dispersion", "terms"]
 
 
 def _names(prefix: str, n: int) -> list[str]:
@@ -277,16 +323,58 @@ def _concepts(n: int) -> list[str]:
     return [f"a much longer concept name {i}" if i % 5 == 0 else f"concept {i}" for i in range(n)]
 
 
-def yearly_trend(n_concepts: int, years, *, single=()) -> pd.DataFrame:
-    """A trend table pooled by year (``by="year"``); years in ``single`` rest on one document."""
+def yearly_trend(n_concepts: int, years, *, single=(), model: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A trend table pooled by year (``by="year"``); years in ``single`` rest on one document (``few_units``).
+
+    Rates scatter around 2 per 1,000 tokens, or around ``model``'s fitted line (:func:`trend_fit`).
+    """
     rng = np.random.default_rng(1)
+    slopes = model.set_index("term") if model is not None else None
     rows = []
     for c in _concepts(n_concepts):
         for y in years:
             r = float(rng.gamma(2.0, 1.0))
+            if slopes is not None and slopes.loc[c, "estimated"]:
+                m = slopes.loc[c]
+                r *= 500 * np.exp(m["intercept"] + m["slope"] * (y + 0.5 - m["x_center"]) / m["per_years"])
+            n_units = 1 if y in single else 40
             rows.append(("", str(y), "year", c, 10, 10_000, r, 0.6 * r, 1.5 * r, str(y), "document",
-                         1 if y in single else 40, c))
+                         n_units, n_units < FEW_UNITS, 1.8, c))
     return pd.DataFrame(rows, columns=TREND_COLUMNS)
+
+
+def trend_fit(concepts, first: float, last: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(model, fit)``: a :func:`corpus_tools.keywords.trend_model` table of the UN run's shape, and its lines.
+
+    Rates about 2 per 1,000 tokens at the middle of the period, slopes from
+    -30% to +45% per decade, mostly narrow intervals (10,000 speeches) and a
+    rare concept in every six with a wide one ("+40%/decade [-55, +330]");
+    the last concept never occurs and has no slope. The lines are the real
+    :func:`corpus_tools.keywords.trend_curve` of that table.
+    """
+    rng = np.random.default_rng(2)
+    rows = []
+    for k, c in enumerate(concepts):
+        slope = float(np.log(rng.uniform(0.7, 1.45)))
+        se = 0.6 if k % 6 == 1 else float(rng.uniform(0.01, 0.12))
+        q = 1.96
+        row = dict(term=c, estimated=k < len(concepts) - 1 or len(concepts) == 1, reason="", method="nb",
+                   n_docs=10_000, n_dates=int(last - first) + 1, date_from=str(int(first)), date_to=str(int(last)),
+                   x_min=first + 0.5, x_max=last + 0.5, pct_change=100 * np.expm1(slope),
+                   pct_low=100 * np.expm1(slope - q * se), pct_high=100 * np.expm1(slope + q * se),
+                   p=0.001 if abs(slope) > 2 * se else 0.4, direction="rose" if slope > 0 else "fell",
+                   per_years=10.0, x_center=(first + last) / 2 + 0.5, intercept=float(np.log(rng.uniform(1e-3, 3e-3))),
+                   slope=slope, var_intercept=(se / 4) ** 2, cov_intercept_slope=0.0, var_slope=se ** 2,
+                   df_resid=9_998.0, ci=0.95, dispersion=1.8)
+        if not row["estimated"]:
+            row.update({col: np.nan for col in ("pct_change", "pct_low", "pct_high", "p", "slope", "intercept")},
+                       reason=f"{c!r} never occurs in these documents, so its rate has no trend to estimate.",
+                       method="", direction="")
+        rows.append(row)
+    model = pd.DataFrame(rows)
+    model["p_adj"] = model["p"]
+    model["significant"] = model["p_adj"].fillna(1.0) < 0.05
+    return model, keywords.trend_curve(model)
 
 
 def _documents(n: int) -> pd.DataFrame:
@@ -300,6 +388,52 @@ def _documents(n: int) -> pd.DataFrame:
     })
 
 
+def actor_framing_table(groups, rng) -> pd.DataFrame:
+    """An :func:`corpus_tools.compare.actor_framing` table: ``groups`` x 25 actors, some with few units.
+
+    Mentions from 0 to 99; a group of fewer than 10 paragraphs is ``few_units``; tone over documents
+    where ten or more documents mention the actor, else over sentences; no sentence: no tone; one: no interval.
+    """
+    actors = [f"Very Long Actor Name {i}" if i % 4 == 0 else f"Actor {i}" for i in range(25)]
+    rows = []
+    for g in groups:
+        n_units = int(rng.integers(4, 400))
+        for a in actors:
+            mentions = int(rng.integers(0, 100))
+            per_1k = 1000 * mentions / 10_000
+            n_scored = min(mentions, int(rng.integers(0, 60)))
+            mean = float(rng.uniform(-0.8, 0.8)) if n_scored else np.nan
+            half = 0.6 / np.sqrt(n_scored) if n_scored >= 2 else np.nan
+            rows.append((g, a, mentions, 10_000, per_1k, 0.5 * per_1k, 1.6 * per_1k + 0.3, n_units,
+                         n_units < FEW_UNITS, n_scored, n_scored / 500, n_scored, mean, mean - half, mean + half,
+                         "documents" if n_scored >= 20 else "sentences"))
+    return pd.DataFrame(rows, columns=list(compare.FRAMING_COLUMNS))
+
+
+def reference_table(groups, rng) -> pd.DataFrame:
+    """A :func:`corpus_tools.compare.reference_keyness` table of the UN corpus's size: 300 terms a group.
+
+    The whole corpus (one group) has 20 million words, counts in the millions; 45 groups have
+    450,000 words each. Log ratios from -6 to +9, some terms 60 characters long, a few not
+    compared with the reference (``match`` other than ``"word"``), about half significant.
+    """
+    n_tokens = 20_000_000 if len(groups) == 1 else 450_000
+    terms = [f"{LONG}_{k}" if k % 9 == 0 else f"word{k}" for k in range(300)]
+    rows = []
+    for g in groups:
+        lr = np.clip(rng.normal(0.5, 2.5, len(terms)), -6, 9)
+        ref = rng.uniform(1e-3, 2.0, len(terms))  # per 1,000 words
+        for k, (t, r, v) in enumerate(zip(terms, ref, lr)):
+            expected = n_tokens * r / 1000
+            count = max(3, int(round(expected * 2 ** v)))
+            half = 3.0 / np.sqrt(count)
+            p = 1e-30 if abs(v) > 2 * half else 0.5
+            match = "word" if k % 25 else ("unknown" if k % 50 else "multiword")
+            rows.append((g, t, match, count, n_tokens, 1000 * count / n_tokens, r, expected, v, v - half, v + half,
+                         p, p, p < 0.05, 0.05))
+    return pd.DataFrame(rows, columns=list(compare.REFERENCE_COLUMNS))
+
+
 def large_figure(name: str):
     """Figure ``name`` drawn from a synthetic table at the large extreme."""
     rng = np.random.default_rng(0)
@@ -310,29 +444,45 @@ def large_figure(name: str):
         freq = pd.DataFrame([(g, t, 100 - 5 * k, 10_000, (100 - 5 * k) / 10) for g in panels
                              for k, t in enumerate(terms)], columns=["group", "term", "count", "n_tokens", "per_1k"])
         return keyword_plots.plot_frequencies(freq, n=15)
-    if name == "trend-20x80":  # 20 concepts x 80 years, one year resting on a single document
-        return keyword_plots.plot_trend(yearly_trend(20, range(1945, 2025), single={1950}), ncols=3)
-    if name == "trend-2x79":  # the UN General Debate run: two concepts, 1946-2024, pooled by year
-        return keyword_plots.plot_trend(yearly_trend(2, range(1946, 2025)), ncols=3)
+    if name in ("trend-20x80", "trend-20x80-fit"):  # 20 concepts x 80 years, one year resting on a single document
+        if name == "trend-20x80":
+            return keyword_plots.plot_trend(yearly_trend(20, range(1945, 2025), single={1950}), ncols=3)
+        model, fit = trend_fit(_concepts(20), 1945, 2024)
+        tr = yearly_trend(20, range(1945, 2025), single={1950}, model=model)
+        return keyword_plots.plot_trend(tr, ncols=3, fit=fit, model=model)
+    if name in ("trend-2x79", "trend-2x79-fit"):  # the UN General Debate run: two concepts, 1946-2024, pooled by year
+        if name == "trend-2x79":
+            return keyword_plots.plot_trend(yearly_trend(2, range(1946, 2025)), ncols=3)
+        model, fit = trend_fit(_concepts(2), 1946, 2024)
+        return keyword_plots.plot_trend(yearly_trend(2, range(1946, 2025), model=model), ncols=3, fit=fit, model=model)
+    if name == "trend-1x80-fit":  # the term explorer over the UN run: one panel, 80 years
+        model, fit = trend_fit(_concepts(1), 1945, 2024)
+        return keyword_plots.plot_trend(yearly_trend(1, range(1945, 2025), model=model), ncols=1, fit=fit, model=model)
     if name == "trend-1x1":  # one concept in one year
         return keyword_plots.plot_trend(yearly_trend(1, [1990]), ncols=3)
-    if name == "trend-documents":  # 10,000 documents by 200 authors, one point each
+    if name == "trend-documents":  # 10,000 documents by 200 authors, one point each, with the fitted lines
         docs = _documents(10_000)
         r = rng.gamma(2.0, 1.0, (2, len(docs)))
+        n_units = rng.integers(3, 40, len(docs))
         tr = pd.concat([docs.assign(term=c, count=3, n_tokens=1000, per_1k=r[i], ci_low=0.5 * r[i], ci_high=1.6 * r[i],
-                                    group=docs["doc_id"], unit="paragraph", n_units=10, terms=c)
+                                    group=docs["doc_id"], unit="paragraph", n_units=n_units,
+                                    few_units=n_units < FEW_UNITS, dispersion=1.5, terms=c)
                         for i, c in enumerate(_concepts(2))], ignore_index=True)[TREND_COLUMNS]
-        return keyword_plots.plot_trend(tr, ncols=3, hue=docs.set_index("doc_id")["author"])
-    if name == "trend-45-groups":  # pooled by author: 45 undated groups on a categorical axis
+        model, fit = trend_fit(_concepts(2), 1945, 2024)
+        return keyword_plots.plot_trend(tr, ncols=3, hue=docs.set_index("doc_id")["author"], fit=fit, model=model)
+    if name == "trend-45-groups":  # pooled by author: 45 undated groups on a categorical axis; slopes, no line
         r = rng.gamma(2.0, 1.0, 4 * 45)
-        tr = pd.DataFrame([("", "", "", c, 3, 1000, r[k], 0.5 * r[k], 1.6 * r[k], g, "document", 3, c)
+        tr = pd.DataFrame([("", "", "", c, 3, 1000, r[k], 0.5 * r[k], 1.6 * r[k], g, "document", 3, True, 2.0, c)
                            for k, (c, g) in enumerate(itertools.product(_concepts(4), groups))], columns=TREND_COLUMNS)
-        return keyword_plots.plot_trend(tr, ncols=3)
-    if name == "change":
+        model, fit = trend_fit(_concepts(4), 1945, 2024)
+        return keyword_plots.plot_trend(tr, ncols=3, fit=fit, model=model)
+    if name == "change":  # the 20 smallest p of each direction drawn from 40; documents as the units
+        p_adj = np.r_[np.geomspace(1e-12, 0.3, 20), np.geomspace(1e-9, 0.6, 20)]
         ch = pd.DataFrame({"term": [f"{LONG}_{i}" if i % 3 == 0 else f"word{i}" for i in range(40)],
                            "direction": ["rose"] * 20 + ["fell"] * 20,
                            "log_ratio": np.r_[np.linspace(4, 0.5, 20), np.linspace(-0.5, -5, 20)],
-                           "g2": np.linspace(200, 10, 40), "p_adj": np.linspace(0, 0.1, 40)})
+                           "g2": np.linspace(200, 10, 40), "p_adj": p_adj, "significant": p_adj < 0.05,
+                           "criterion": "documents"})
         return keyword_plots.plot_change(ch, n=10, early_label="1946–1990", late_label="2000–2024")
     if name == "distinctive":
         tfidf = pd.DataFrame([(g, k + 1, t, 5, 0.5 - 0.02 * k) for g in groups for k, t in enumerate(terms)],
@@ -345,12 +495,15 @@ def large_figure(name: str):
         disp = pd.DataFrame({"doc_id": np.repeat(first, k), "term": _concepts(k) * 40,
                              "relative_position": rng.random(40 * k)})
         return keyword_plots.plot_dispersion(disp, docs, concepts=_concepts(k))
-    if name == "fightin-words":  # 45 groups (12 drawn)
+    if name == "fightin-words":  # 45 groups (12 drawn) x 20 terms; the permutation test of documents
         z = rng.normal(0, 2, (45, 20))
         fw = pd.DataFrame([(g, f"{LONG}_{k}" if k % 7 == 0 else f"word{k}", int(rng.integers(1, 50)),
                             int(rng.integers(1, 5000)), z[i, k], 0.01 if abs(z[i, k]) > 3 else 0.5)
                            for i, g in enumerate(groups) for k in range(20)],
                           columns=["group", "term", "count", "count_rest", "z", "p_adj"])
+        # distinctive exactly where BH-adjusted p < alpha: over- and under-used terms in most panels
+        fw = fw.assign(distinctive=fw["p_adj"] < 0.05, direction=np.where(fw["z"] > 0, "over", "under"),
+                       alpha=0.05, test="permutation")
         return compare_plots.plot_fightin_words(fw, top_n=5)  # few labels: adjustText takes ~1 s a panel
     if name in ("similarities", "similarity"):  # 45 groups; 200 on their own
         n = 45 if name == "similarities" else 200
@@ -364,13 +517,10 @@ def large_figure(name: str):
         return compare_plots.plot_similarities([(sim, False, "tf-idf cosine similarity"),
                                                 (1 - sim, True, "JSD (bits)")])
     if name == "actor-framing":  # 45 groups x 25 actors
-        actors = [f"Very Long Actor Name {i}" if i % 4 == 0 else f"Actor {i}" for i in range(25)]
-        mean = rng.uniform(-0.8, 0.8, 45 * 25)
-        fr = pd.DataFrame([(g, a, int(rng.integers(0, 100)), 10_000, 10 * rng.random(), 5, mean[k], mean[k] - 0.1,
-                            mean[k] + 0.1) for k, (g, a) in enumerate(itertools.product(groups, actors))],
-                          columns=["group", "actor", "mentions", "n_tokens", "per_1k", "n_scored", "sentiment_mean",
-                                   "ci_low", "ci_high"])
-        return compare_plots.plot_actor_framing(fr, top_actors=8)
+        return compare_plots.plot_actor_framing(actor_framing_table(groups, rng), top_actors=8)
+    if name in ("reference-keyness", "reference-keyness-1"):  # 45 groups (or the whole corpus) against English
+        return compare_plots.plot_reference_keyness(
+            reference_table(groups if name == "reference-keyness" else [keywords.ALL], rng), top_n=10)
     if name in ("quoted-share", "quoted-share-40"):  # 10,000 documents pooled by 200 authors; 40 on their own
         docs = _documents(10_000)
         share = pd.DataFrame({"doc_id": docs["doc_id"], "n_words": rng.integers(500, 5000, len(docs)),
@@ -412,10 +562,11 @@ def large_figure(name: str):
     raise KeyError(name)
 
 
-LARGE = ["frequencies", "frequencies-1", "trend-20x80", "trend-2x79", "trend-1x1", "trend-documents", "trend-45-groups", "change",
-         "distinctive", "dispersion", "dispersion-2", "fightin-words", "similarities", "similarity", "actor-framing", "quoted-share",
-         "quoted-share-40", "stance", "stance-1", "timeline", "timeline-40", "lengths", "lengths-40",
-         "token-summary", "term-counts", "actor-rates", "actor-rates-3"]
+LARGE = ["frequencies", "frequencies-1", "trend-20x80", "trend-20x80-fit", "trend-2x79", "trend-2x79-fit",
+         "trend-1x80-fit", "trend-1x1", "trend-documents", "trend-45-groups", "change", "distinctive", "dispersion",
+         "dispersion-2", "fightin-words", "similarities", "similarity", "actor-framing", "reference-keyness",
+         "reference-keyness-1", "quoted-share", "quoted-share-40", "stance", "stance-1", "timeline", "timeline-40",
+         "lengths", "lengths-40", "token-summary", "term-counts", "actor-rates", "actor-rates-3"]
 #: large figures whose layout is the seeds' (see BEYOND_CANVAS)
 _LARGE_AS_SMALL = {"quoted-share-40": "quoted-share", "timeline-40": "timeline", "stance-1": "stance"}
 
@@ -492,6 +643,52 @@ def test_tall_figures_pin_the_suptitle_near_the_top():
     plt.close("all")
 
 
+def test_trend_panels_show_the_fitted_line_and_the_slope_beside_a_wrapped_concept_name():
+    fig = large_figure("trend-20x80-fit")
+    model, fit = trend_fit(_concepts(20), 1945, 2024)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    for ax, (_, m) in zip(panels, model.iterrows()):
+        slope = ax.get_title(loc="right")
+        if not m["estimated"]:  # no slope, no line: the name alone, centred
+            assert slope == "" and ax.get_title() == m["term"]
+            assert not [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+            continue
+        assert slope == (f"{m['pct_change']:+.0f}%/decade [{m['pct_low']:+.0f}, {m['pct_high']:+.0f}]"
+                         + ("*" if m["significant"] else ""))
+        # the name, wrapped only where it would run into the slope
+        assert ax.get_title(loc="left").replace("\n", " ") == m["term"]
+        assert ("\n" in ax.get_title(loc="left")) == m["term"].startswith("a much longer")
+        dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+        assert len(dashed) == 1
+        np.testing.assert_allclose(dashed[0].get_ydata(), fit.loc[fit["term"] == m["term"], "per_1k"])
+    # a rare concept's band fans out to many times its rates: the panel keeps the rates' scale
+    rare = model.index[1]
+    ax, line = panels[rare], fit[fit["term"] == model.at[rare, "term"]]
+    assert line["high"].max() > 10 * line["per_1k"].max()
+    rates = yearly_trend(20, range(1945, 2025), single={1950}, model=model)
+    top = 2 * max(rates.loc[rates["term"] == model.at[rare, "term"], "per_1k"].max(), line["per_1k"].max())
+    assert ax.get_ylim() == pytest.approx((0, top))
+    assert "trend bands that leave a panel are cut" in fig.texts[0].get_text()
+    plt.close(fig)
+
+
+def test_reference_keyness_draws_as_many_groups_as_fit_the_height_limit():
+    fig = large_figure("reference-keyness")
+    # 20 bars of 0.27 inch a panel: (28 - 1.3) // 5.4 = 4 rows of two panels
+    assert fig.get_figheight() <= MAX_HEIGHT
+    assert sum(ax.get_visible() for ax in fig.axes) == 8
+    assert "the first 8 of 45 groups" in fig.texts[0].get_text()
+    plt.close(fig)
+
+
+def test_reference_keyness_writes_large_expected_counts_in_full():
+    fig = large_figure("reference-keyness-1")
+    labels = [t.get_text() for t in fig.axes[0].texts if "expected" in t.get_text()]
+    assert len(labels) == 20 and not [t for t in labels if "e+" in t]
+    assert "4,984,960 vs 17,000 expected" in labels  # 17,367.0 expected, to two significant figures
+    plt.close(fig)
+
+
 def test_dispersion_shows_fewer_documents_rather_than_grow_past_the_height_limit():
     fig = large_figure("dispersion")
     # 20 concepts in 5 rows: ((28 - 0.8) / 5 - 0.6) / 0.2 = 24 rows of documents fit
@@ -557,9 +754,9 @@ def special():
         "lengths": lambda: corpus_plots.plot_lengths(cdocs),
         "token-summary": lambda: corpus_plots.plot_token_summary(token_summary(tokens)),
         "actor-rates": lambda: corpus_plots.plot_actor_rates(actor_counts(tokens)),
-        "trend": lambda: keyword_plots.plot_trend(keywords.trend(tokens, terms, n_boot=20), labels=labels,
+        "trend": lambda: keyword_plots.plot_trend(keywords.trend(tokens, terms), labels=labels,
                                                   hue=docs.set_index("doc_id")["author"]),
-        "trend-by-author": lambda: keyword_plots.plot_trend(keywords.trend(tokens, terms, by="author", n_boot=20)),
+        "trend-by-author": lambda: keyword_plots.plot_trend(keywords.trend(tokens, terms, by="author")),
         "frequencies": lambda: keyword_plots.plot_frequencies(keywords.frequencies(tokens), n=5, labels=labels),
         "distinctive": lambda: keyword_plots.plot_distinctive(keywords.distinctive_by_tfidf(tokens, n=5),
                                                               labels=labels),
@@ -570,6 +767,8 @@ def special():
             [(compare.similarity(tokens, by="author", method="jsd"), True, "JSD")]),
         "actor-framing": lambda: compare_plots.plot_actor_framing(
             compare.actor_framing(tokens, by="author", n_boot=20)),
+        "reference-keyness": lambda: compare_plots.plot_reference_keyness(
+            compare.reference_keyness(tokens, by="author", min_count=1), top_n=3),
         "quoted-share": lambda: compare_plots.plot_quoted_share(compare.quoted_share(corpus, quotes), labels=labels),
         "stance": lambda: compare_plots.plot_stance(compare.stance_summary(
             compare.stance(tokens, by="author", terms=STANCE_TERMS, quotes=quotes))),
@@ -591,7 +790,7 @@ def svg_text(fig) -> str:
 
 @pytest.mark.parametrize("name", ["timeline", "lengths", "token-summary", "actor-rates", "trend", "trend-by-author",
                                   "frequencies", "distinctive", "dispersion", "fightin-words", "similarity",
-                                  "actor-framing", "quoted-share", "stance"])
+                                  "actor-framing", "reference-keyness", "quoted-share", "stance"])
 def test_metadata_strings_are_drawn_exactly_as_written(name, special):
     fig = special[name]()  # "$x^$" used to stop the figure with a mathtext ParseFatalException
     drawn = svg_text(fig)

@@ -18,7 +18,8 @@ import pandas as pd
 from ..compare.similarity import cluster_order
 from ..compare.stance import STANCE_CLASSES
 from ..corpus import shorten
-from .style import grid_shape, legend_offset, plain, suptitle, thin_ticks, tight_layout, use_style
+from .style import (MAX_HEIGHT, REPEL_ITERATIONS, grid_shape, legend_offset, plain, suptitle, text_width, thin_ticks,
+                    tight_layout, use_style)
 
 __all__ = [
     "plot_fightin_words",
@@ -105,14 +106,18 @@ def plot_fightin_words(
     for ax in axes.ravel()[: len(groups)]:
         ax.set_xlim(0.6 * max(float((terms["count"] + terms["count_rest"]).min()), 1.0), 2.5 * xmax)
     handles, names = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    # The legend's room is 4% of the height below the panels, the legend 2% under the canvas:
+    # on two rows of panels (7.8 inches, the seeds) 0.31 and 0.16 inch, kept by the inch above that.
+    h = fig.get_figheight()
+    fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8,
+               bbox_to_anchor=(0.5, -min(0.02, _FW_LEGEND_DROP / h)))
     head = "Distinctive terms: each group against the rest (Monroe et al. 2008)"
     if len(all_groups) > len(groups):
         head += f" — first {len(groups)} of {len(all_groups)} groups"
     fig.suptitle(head, y=1.0)
     # Lay the axes out first: adjustText works in display coordinates, so any
     # later change of axes size would move labels back onto each other.
-    fig.tight_layout(rect=(0, 0.04, 1, 0.98))
+    fig.tight_layout(rect=(0, min(0.04, _FW_LEGEND_ROOM / h), 1, 0.98))
     for ax, texts, x, y in pending:
         _repel_labels(ax, texts, x, y)
     return fig
@@ -120,6 +125,9 @@ def plot_fightin_words(
 
 #: Points per panel that labels are kept off (the highest z first).
 _MAX_OBSTACLES = 300
+#: Inches kept under the panels of a fightin' words figure for its legend, and
+#: how far the legend hangs below the canvas (4% and 2% of the seeds' 7.8 inches).
+_FW_LEGEND_ROOM, _FW_LEGEND_DROP = 0.312, 0.156
 
 
 def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
@@ -144,9 +152,7 @@ def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
             texts, ax=ax, x=x, y=y, target_x=tx, target_y=ty,
             expand=(1.2 + 0.2 * k, 1.4 + 0.3 * k), force_text=(0.2 + 0.2 * k, 0.4 + 0.3 * k),
             ensure_inside_axes=True, arrowprops=dict(arrowstyle="-", color="0.4", lw=0.5),
-            # a fixed number of iterations, not adjustText's default 1-second time limit,
-            # so that the layout (and the saved file) does not depend on machine load
-            iter_lim=200,
+            iter_lim=REPEL_ITERATIONS,  # a fixed count: the layout must not depend on machine load
         )
         boxes = [t.get_window_extent(renderer) for t in texts]
         if not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)):
@@ -484,6 +490,7 @@ def plot_reference_keyness(
     top_n: int = 10,
     ncols: int = 2,
     labels: Mapping[str, str] | None = None,
+    max_panels: int = 12,
 ) -> matplotlib.figure.Figure:
     """The terms most over- and under-used against general English: a diverging bar chart of log ratio.
 
@@ -498,12 +505,21 @@ def plot_reference_keyness(
     end gives the count and the count expected from the reference. Each bar
     carries the term as its ``gid`` (so a test, or an SVG reader, can tell
     which term it is).
+
+    At most ``max_panels`` groups are drawn (the first, as they come), fewer
+    when more rows of panels would make the figure taller than
+    :data:`corpus_tools.plots.style.MAX_HEIGHT`; the title says how many were
+    left out. The axis leaves room for the count labels, however long, so
+    they stay clear of the bars and the terms.
     """
     use_style()
     labels = dict(labels) if labels is not None else {}
-    groups = list(dict.fromkeys(table["group"]))
+    all_groups = list(dict.fromkeys(table["group"]))
     words = table[table["match"] == "word"]
     alpha = float(table["alpha"].iat[0]) if len(table) else float("nan")
+    # rows of 0.27 inch a bar: as many rows of panels as fit in MAX_HEIGHT with 1.3 inches of titles and legend
+    fit_rows = max(1, int((MAX_HEIGHT - 1.3) // (0.27 * 2 * top_n))) if top_n > 0 else len(all_groups)
+    groups = all_groups[:max(1, min(max_panels, fit_rows * max(1, min(ncols, len(all_groups)))))]
     shown = {}
     for g in groups:
         t = words[words["group"] == g]
@@ -515,6 +531,7 @@ def plot_reference_keyness(
     fig, axes = plt.subplots(nrows, nc, figsize=(6.4 * nc, 1.3 + 0.27 * n_bars * nrows), squeeze=False)
     for ax in axes.ravel()[len(groups):]:
         ax.set_visible(False)
+    count_labels = []  # per panel: (axes, bar ends, label widths in inches, over-used?) to make room after layout
     for ax, g in zip(axes.ravel(), groups):
         s = shown[g]
         n_tokens = int(table.loc[table["group"] == g, "n_tokens"].iat[0])
@@ -536,10 +553,13 @@ def plot_reference_keyness(
             bar = ax.barh(yi, v, height=0.7, **style)
             bar.patches[0].set_gid(str(r["term"]))
         ax.errorbar(lr, y, xerr=[lr - lo, hi - lr], fmt="none", ecolor="0.25", elinewidth=0.8, capsize=2)
-        for yi, v, end, (_, r) in zip(y, lr, np.where(lr > 0, hi, lo), s.iterrows()):
-            text = f"{int(r['count']):,} vs {r['expected']:.2g} expected"
+        ends, widths = np.where(lr > 0, hi, lo), []
+        for yi, v, end, (_, r) in zip(y, lr, ends, s.iterrows()):
+            text = f"{int(r['count']):,} vs {_expected(r['expected'])} expected"
             ax.text(end + (0.15 if v > 0 else -0.15), yi, text, va="center", ha="left" if v > 0 else "right",
                     fontsize=7, color="0.3")
+            widths.append(text_width(text, 7))
+        count_labels.append((ax, ends, np.array(widths), lr > 0))
         ax.set_yticks(y, [plain(shorten(str(t).replace("_", " "), 24)) for t in s["term"]])
         ax.set_ylim(len(s) - 0.4, -0.6)
         left, right = float(np.nanmin(np.append(lo, 0.0))), float(np.nanmax(np.append(hi, 0.0)))
@@ -553,11 +573,52 @@ def plot_reference_keyness(
         matplotlib.patches.Patch(color="C0", label=f"under-used (BH-adjusted p < {alpha:g})"),
         matplotlib.patches.Patch(facecolor="none", edgecolor="0.3", hatch="////", label="not significant"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.01))
-    fig.suptitle("What sets the corpus apart from general English (wordfreq)")
+    h = fig.get_figheight()
+    # the legend hangs 1% of the height (at most 0.067 inch, 1% of the seed figure) below the canvas
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -min(0.01, 0.067 / h)))
+    head = "What sets the corpus apart from general English (wordfreq)"
+    if len(all_groups) > len(groups):
+        head += f"\nthe first {len(groups)} of {len(all_groups)} groups (the table has them all)"
+    suptitle(fig, head)
     # tight_layout makes room for the suptitle itself; the legend needs 0.35 inch below.
-    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
+    fig.tight_layout(rect=(0, 0.35 / h, 1, 1))
+    for ax, ends, widths, over in count_labels:
+        _room_for_labels(ax, ends, widths, over)
     return fig
+
+
+def _expected(value: float) -> str:
+    """An expected count to two significant figures, as a reader writes it: 0.00061, 12, 17,000 (never 1.7e+04)."""
+    return f"{value:.2g}" if value < 100 else f"{float(f'{value:.2g}'):,.0f}"
+
+
+def _room_for_labels(ax, ends: np.ndarray, widths: np.ndarray, over: np.ndarray, *, pad: float = 0.15) -> None:
+    """Widen the x axis of ``ax`` until every count label, ``widths`` inches long, fits beside its bar.
+
+    A label starts ``pad`` (data units) beyond its bar's whisker ``ends``, to
+    the right of over-used bars and to the left of under-used ones, and ends
+    0.05 inch before the axes' edge. Its length
+    in data units grows with the axis span, so the limits are found by fixed
+    point (converging because the labels of each side take less than half
+    the axes). Limits that already hold the labels are left as they are.
+    """
+    lo, hi = ax.get_xlim()
+    inches = ax.get_position().width * ax.get_figure(root=True).get_figwidth()
+    if inches <= 0 or not len(ends):
+        return
+    # each label and 0.05 inch before the axes' edge; one longer than 45% of the axes is let run over
+    share = np.minimum((widths + 0.05) / inches, 0.45)
+    new_lo, new_hi = lo, hi
+    for _ in range(50):
+        span = new_hi - new_lo
+        need_hi = np.max(np.where(over, ends + pad + share * span, -np.inf), initial=-np.inf)
+        need_lo = np.min(np.where(~over, ends - pad - share * span, np.inf), initial=np.inf)
+        nxt_lo, nxt_hi = min(lo, need_lo), max(hi, need_hi)
+        if np.isclose(nxt_lo, new_lo) and np.isclose(nxt_hi, new_hi):
+            break
+        new_lo, new_hi = nxt_lo, nxt_hi
+    if (new_lo, new_hi) != (lo, hi):
+        ax.set_xlim(new_lo, new_hi)
 
 
 #: Height (inches) above which :func:`plot_stance` lays out by the inch (the seed figure is 3.5 inches).

@@ -15,8 +15,8 @@ import pandas as pd
 
 from ..corpus import date_interval, date_order, date_position, doc_labels, shorten
 from ..stats import FEW_UNITS
-from .style import (MAX_HEIGHT, PRECISION_STYLES, date_ticks, grid_shape, plain, suptitle, thin_ticks, tight_layout,
-                    use_style)
+from .style import (MAX_HEIGHT, PRECISION_STYLES, date_ticks, grid_shape, plain, suptitle, text_width, thin_ticks,
+                    tight_layout, use_style, wrap_to_width)
 
 __all__ = ["plot_frequencies", "plot_trend", "plot_change", "plot_distinctive", "plot_dispersion"]
 
@@ -88,7 +88,10 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     (:func:`corpus_tools.keywords.trend_model`) the slope per decade with its
     interval at the panel's top right, starred when its BH-adjusted p is
     below the level the table used (``significant``); a concept without a
-    slope gets neither.
+    slope gets neither. The concept's name then moves to the left and
+    wraps onto a second line where it would run into the slope. The line
+    is drawn on a date axis only; on a categorical axis (groups such as
+    authors) the slope is still given, over the documents' dates.
 
     * Per-document rows (``unit == "paragraph"``) are drawn at
       :func:`corpus_tools.corpus.date_position`: filled markers for exact
@@ -102,7 +105,10 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
       most ``max_colors`` categories.
     * Pooled groups (``by="year"``) are joined by a thin line, with smaller
       markers and no caps when there are many (the figure stays readable
-      with ~80 yearly points).
+      with ~80 yearly points). A panel's scale ends at twice its highest
+      rate or fitted rate: intervals and trend bands that reach beyond
+      (groups of a few documents, a rare concept's slope) are cut there,
+      and the title says so.
     * Rows without a date (groupings such as ``"author"``) go on a
       categorical axis instead, labelled every k-th group when there are too
       many to label each (:func:`corpus_tools.plots.style.thin_ticks`).
@@ -151,7 +157,10 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, row * nrows + (1.3 if colored else 0.9)),
                              squeeze=False, sharex=True, sharey=sharey)
     slopes = model.set_index("term") if model is not None else None
-    clipped = False
+    # the room (inches) beside a slope for the concept's name; as in date_ticks, a
+    # panel is its column's width less about an inch of y labels
+    panel_width = width / ncols - 1.0
+    clipped = band_clipped = shown_slope = drawn_line = False
     for ax, concept in zip(axes.flat, concepts):
         sub = frame[frame["term"] == concept].sort_values("x", kind="stable")
         if not per_doc and dated:
@@ -160,6 +169,7 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
         if line is not None and len(line):
             ax.fill_between(line["date"], line["low"], line["high"], color="0.35", alpha=0.18, lw=0, zorder=0)
             ax.plot(line["date"], line["per_1k"], color="0.15", lw=1.2, ls="--", zorder=1)
+            drawn_line = True
         for color, pts in sub.groupby("color", sort=False):
             err = np.vstack([pts["per_1k"] - pts["ci_low"], pts["ci_high"] - pts["per_1k"]])
             ax.errorbar(pts["x"], pts["per_1k"], yerr=err, fmt="none", ecolor=color,
@@ -184,26 +194,34 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
                     spans = [date_interval(d, prec) for d in these["date"]]
                     ax.hlines(these["per_1k"], [a for a, _ in spans], [b for _, b in spans], colors=color,
                               lw=4, alpha=0.3, zorder=1)
-        title = plain(shorten(concept, 40 if ncols > 1 else 90))
+        name = shorten(concept, 40 if ncols > 1 else 90)
         if slopes is not None and concept in slopes.index and bool(slopes.loc[concept, "estimated"]):
             m = slopes.loc[concept]
-            ax.set_title(title, fontsize=10, loc="left")
-            ax.set_title(f"{m['pct_change']:+.0f}%/decade [{m['pct_low']:+.0f}, {m['pct_high']:+.0f}]"
-                         + ("*" if m["significant"] else ""), fontsize=7.5, loc="right", color="0.25")
+            slope = (f"{m['pct_change']:+.0f}%/decade [{m['pct_low']:+.0f}, {m['pct_high']:+.0f}]"
+                     + ("*" if m["significant"] else ""))
+            # the name wraps rather than run into the slope (two titles share the line)
+            room = panel_width - text_width(slope, 7.5) - 0.15
+            ax.set_title(plain(wrap_to_width(name, room, fontsize=10)), fontsize=10, loc="left")
+            ax.set_title(slope, fontsize=7.5, loc="right", color="0.25")
+            shown_slope = True
         else:
-            ax.set_title(title, fontsize=10)
+            ax.set_title(plain(name), fontsize=10)
         if not (sub["count"] > 0).any():
             ax.text(0.5, 0.5, "no occurrences", transform=ax.transAxes, ha="center", va="center",
                     color="0.45", fontsize=9)
         ax.set_ylim(bottom=0)
         if not per_doc and (sub["count"] > 0).any():
-            # Groups of a few documents have honest but very wide intervals; scaled to them,
-            # the rates and the fitted line would be a flat band at the bottom. Cut the bars
-            # at twice the highest rate (or band) instead: a bar that leaves the panel is wide.
-            top = 2.0 * max(sub["per_1k"].max(), line["high"].max() if line is not None and len(line) else 0.0)
-            if sub["ci_high"].max() > top:
+            # Groups of a few documents have honest but very wide intervals, and a rare
+            # concept's slope a band that fans out at the ends; scaled to them, the rates
+            # and the fitted line would be a flat band at the bottom. Cut bars and band at
+            # twice the highest rate (or fitted rate) instead: what leaves the panel is wide.
+            has_line = line is not None and len(line)
+            top = 2.0 * max(sub["per_1k"].max(), line["per_1k"].max() if has_line else 0.0)
+            band = line["high"].max() if has_line else 0.0
+            if sub["ci_high"].max() > top or band > top:
                 ax.set_ylim(0, top)
                 clipped = True
+                band_clipped |= band > top
         ax.grid(axis="y", alpha=0.3)
     for ax in axes.flat[len(concepts):]:
         ax.set_visible(False)
@@ -231,9 +249,13 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     if "few_units" in frame and frame["few_units"].astype(bool).any():
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="none",
                               markeredgecolor="0.45", label=f"ring: fewer than {FEW_UNITS} {unit_name}, wide interval"))
-    if fit is not None and dated and len(fit):
+    if drawn_line:
         handles.append(Line2D([], [], color="0.15", lw=1.2, ls="--",
                               label="NB trend, 95% band; top right: % per decade [95% CI], * BH p < 0.05"))
+    elif shown_slope:  # slopes over the documents' dates beside groups that have none
+        handles.append(Line2D([], [], linestyle="none",
+                              label="top right: NB trend over the documents' dates, % per decade [95% CI], "
+                                    "* BH p < 0.05"))
     if per_doc and dated:
         present = set(frame["date_precision"])
         for prec, style in PRECISION_STYLES.items():
@@ -250,8 +272,10 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     legend_rows = math.ceil(len(handles) / ncol)
     bottom = (0.25 + 0.17 * legend_rows) / fig.get_figheight()
     unit = "paragraphs within each document" if per_doc else "documents within each group"
-    suptitle(fig, f"Rate per 1,000 tokens with 95% intervals (dispersion from the {unit})"
-             + ("\nintervals that leave a panel are cut at twice its highest rate" if clipped else ""), fontsize=11)
+    cut = ("\nintervals and trend bands that leave a panel are cut at twice its highest rate or fitted rate"
+           if band_clipped else "\nintervals that leave a panel are cut at twice its highest rate")
+    suptitle(fig, f"Rate per 1,000 tokens with 95% intervals (dispersion from the {unit})" + (cut if clipped else ""),
+             fontsize=11)
     tight_layout(fig, bottom=bottom)
     if not dated:
         # many groups on a categorical axis: label every k-th so the labels stay apart

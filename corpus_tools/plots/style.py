@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from .. import config
+from ..corpus import shorten
 from ..io import atomic_write_bytes, csv_bytes
 
 __all__ = [
@@ -49,6 +51,9 @@ __all__ = [
     "legend_offset",
     "date_ticks",
     "thin_ticks",
+    "text_width",
+    "wrap_to_width",
+    "REPEL_ITERATIONS",
 ]
 
 #: rcParams that make output deterministic and legible.
@@ -79,6 +84,14 @@ PRECISION_STYLES = {
     "year": dict(marker="D", filled=False, label="year only (drawn at 1 July)",
                  label_bar="year only: drawn at 1 July, bar = possible dates"),
 }
+
+
+#: Iterations adjustText may take to move labels apart (``adjust_text(...,
+#: iter_lim=REPEL_ITERATIONS)``): a fixed count, not adjustText's default
+#: 1-second time limit, so that the layout, and so the saved file, does not
+#: depend on machine load. The fightin' words labels and the topic figures'
+#: labels settle within it.
+REPEL_ITERATIONS = 200
 
 
 def use_style() -> None:
@@ -171,10 +184,42 @@ def legend_offset(ax, offset: float, *, inches: float) -> float:
     return min(offset, inches / height) if height > 0 else offset
 
 
-def _text_width(text: str, fontsize: float) -> float:
-    """Width in inches of ``text`` drawn at ``fontsize`` in the default font (no renderer needed)."""
-    width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=fontsize), ismath=False)
+def text_width(text: str, fontsize: float | str | None = None) -> float:
+    """Width in inches of ``text`` drawn on one line at ``fontsize`` in the default font.
+
+    Measured from the glyphs (matplotlib's ``text_to_path``), so no figure or
+    renderer is needed: a layout can make room for a label before drawing
+    it. ``fontsize`` is points or a name such as ``"small"`` (default: the
+    ``font.size`` rcParam). Measure the text as it will read, before
+    :func:`plain` adds its escapes.
+    """
+    size = _fontsize(fontsize if fontsize is not None else plt.rcParams["font.size"])
+    width, _, _ = text_to_path.get_text_width_height_descent(str(text), FontProperties(size=size), ismath=False)
     return width / 72.0
+
+
+def wrap_to_width(text: str, width: float, *, fontsize: float | str | None = None, max_lines: int = 3) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` inches (at most ``max_lines``).
+
+    For a title that must share its line with another (a trend panel's
+    concept beside its slope): the longest line length, in characters, at
+    which every line of :func:`textwrap.wrap` fits :func:`text_width`; a
+    word longer than a line is broken. Text that fits on one line comes
+    back as it is. If even ``max_lines`` lines of one word each do not fit,
+    the last line is cut with :func:`corpus_tools.corpus.shorten`. Apply
+    :func:`plain` to the result, not before.
+    """
+    text = str(text)
+    if text_width(text, fontsize) <= width:
+        return text
+    for n in range(len(text) - 1, 0, -1):
+        lines = textwrap.wrap(text, n)
+        if all(text_width(line, fontsize) <= width for line in lines):
+            break
+    if len(lines) > max_lines:
+        rest = " ".join(lines[max_lines - 1:])
+        lines = lines[:max_lines - 1] + [shorten(rest, len(lines[max_lines - 1]))]
+    return "\n".join(lines)
 
 
 def _fontsize(size) -> float:
@@ -203,7 +248,7 @@ def date_ticks(ax, *, width: float, fontsize: float | str | None = None, years: 
     if _labels_fit(formatter.format_ticks(ticks), ticks, lo, hi, width=width, fontsize=size):
         return
     # the widest label a concise formatter writes is a year or a month name
-    fit = max(2, int(width // (_text_width("0000", size) + _gap(size))))
+    fit = max(2, int(width // (text_width("0000", size) + _gap(size))))
     if years:
         span = (hi - lo) / 365.25
         base = next(b for b in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if span / b < fit or b == 1000)
@@ -229,7 +274,7 @@ def _labels_fit(labels: Sequence[str], ticks: Sequence[float], lo: float, hi: fl
     if len(ticks) < 2 or hi <= lo:
         return True
     pos = (np.asarray(ticks, dtype=float) - lo) / (hi - lo) * width
-    half = np.array([_text_width(s, fontsize) for s in labels]) / 2
+    half = np.array([text_width(s, fontsize) for s in labels]) / 2
     return bool(np.all(np.diff(pos) >= half[:-1] + half[1:] + _gap(fontsize)))
 
 
@@ -261,7 +306,7 @@ def thin_ticks(ax, axis: str, labels: Sequence[str], **text_kw) -> int:
     if axis == "y" or angle == 90:
         need = line
     elif angle == 0:
-        need = max(_text_width(s, size) for s in labels) + _gap(size)
+        need = max(text_width(s, size) for s in labels) + _gap(size)
     else:
         need = line / abs(math.sin(math.radians(angle)))
     if spacing <= 0 or spacing >= need:

@@ -16,7 +16,7 @@ import pandas as pd
 from adjustText import adjust_text
 
 from ..corpus import date_position, shorten
-from .style import use_style
+from .style import REPEL_ITERATIONS, use_style
 
 __all__ = [
     "plot_k_selection",
@@ -26,13 +26,6 @@ __all__ = [
     "plot_prevalence_seeds",
     "plot_topic_map",
 ]
-
-#: Iterations adjustText may take to move labels apart. A fixed count, not
-#: adjustText's default 1-second time limit, so that the layout (and so the
-#: saved file) does not depend on machine load; 200 is what
-#: :mod:`corpus_tools.compare`'s labels use, and the layouts here settle in
-#: fewer.
-_REPEL_ITERATIONS = 200
 
 _MEASURES = {
     "c_v": "coherence c_v (higher is better)",
@@ -90,7 +83,7 @@ def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplot
         ax.text(r["c_npmi_mean"], r["stability_mean"], f"k={int(r['k'])}", fontsize=8)
         for _, r in ranked.iterrows()
     ]
-    adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5), iter_lim=_REPEL_ITERATIONS)
+    adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5), iter_lim=REPEL_ITERATIONS)
     ax.set_title("trade-off: coherence vs stability\n(means over seeds)")
     ax.set_xlabel("mean c_npmi")
     ax.set_ylabel("mean stability")
@@ -333,7 +326,7 @@ def plot_topic_map(topic_coords: pd.DataFrame, *, topic_labels: pd.Series | None
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in texts]
     if any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes))):
-        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6), iter_lim=_REPEL_ITERATIONS)
+        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6), iter_lim=REPEL_ITERATIONS)
     ax.axhline(0, color="0.85", lw=0.8, zorder=0)
     ax.axvline(0, color="0.85", lw=0.8, zorder=0)
     ax.set_xlabel("MDS axis 1 (Jensen–Shannon divergence, bits)")
