@@ -17,6 +17,9 @@
                        reported as :class:`PartitionFailure`)
 ``memory``             :class:`MemoryProbe` (peak memory per worker and client)
 ``dataset``            :func:`tokenize_partitioned`, :class:`PartitionedTokens`
+``reduce``             :func:`frequencies`, :func:`trend`, :func:`unit_counts`,
+                       :func:`group_term_counts`, :func:`doc_term_counts`,
+                       :func:`doc_sizes`, :func:`distinctive_terms`
 =====================  =========================================================
 """
 from __future__ import annotations
@@ -25,11 +28,14 @@ from .cluster import (DEFAULT_MEMORY_LIMIT, DEFAULT_WORKERS, ENGINES, MEMORY_ENV
                       check_engine, close_local_cluster, get_client)
 from .dataset import PartitionedTokens, tokenize_partitioned
 from .memory import MemoryProbe, process_peak_rss, process_rss
+from .reduce import (distinctive_terms, doc_sizes, doc_term_counts, frequencies, group_term_counts, trend,
+                     unit_counts)
 from .tasks import PartitionFailure, failure_message, map_partitions, warn_failures
 
 __all__ = [
     "ENGINES", "SCHEDULER_ENV", "WORKERS_ENV", "MEMORY_ENV", "DEFAULT_WORKERS", "DEFAULT_MEMORY_LIMIT",
     "check_engine", "get_client", "close_local_cluster", "map_partitions", "PartitionFailure",
     "failure_message", "warn_failures", "MemoryProbe", "process_peak_rss", "process_rss",
-    "tokenize_partitioned", "PartitionedTokens",
+    "tokenize_partitioned", "PartitionedTokens", "frequencies", "unit_counts", "trend", "group_term_counts",
+    "doc_term_counts", "doc_sizes", "distinctive_terms",
 ]

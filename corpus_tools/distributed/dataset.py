@@ -237,10 +237,10 @@ def tokenize_partitioned(
         jobs.append((s["index"], part, offset))
         offset += len(s["doc_ids"])
     shared = client.scatter(categories, broadcast=True)
-    rows, failures = map_partitions(_resolve_partition, jobs, shared, str(folder), client=client,
-                                    sources=lambda j: sources[j[0]], desc="resolve", progress=progress)
-    if failures:  # pragma: no cover - pass 2 reads our own files
-        raise RuntimeError("resolving the vocabulary failed:\n" + "\n".join(f.message for f in failures))
+    rows, broken = map_partitions(_resolve_partition, jobs, shared, str(folder), client=client,
+                                  sources=lambda j: sources[j[0]], desc="resolve", progress=progress)
+    if broken:  # pragma: no cover - pass 2 reads our own files
+        raise RuntimeError("resolving the vocabulary failed:\n" + "\n".join(f.message for f in broken))
     docs = pd.concat([s["docs"] for s in kept], ignore_index=True)
     import pyarrow as pa
 

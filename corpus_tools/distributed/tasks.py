@@ -86,7 +86,7 @@ def map_partitions(
 
         bar = tqdm(total=len(futures), desc=desc, unit="part")
     try:
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             i = index[fut.key]
             try:
                 status, value = fut.result()
