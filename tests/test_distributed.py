@@ -171,3 +171,18 @@ def test_bad_input_names_its_partition(client, tmp_path):
         assert set(pt.docs["doc_id"]) == left and len(left) >= 4
     finally:
         pt.remove()
+
+
+def test_streamed_lda_equals_the_memory_training(memory, parted):
+    from corpus_tools import topics
+    from corpus_tools.distributed.lda import fit_lda_streaming
+
+    options = dict(no_below=3, no_above=0.5)
+    bow = topics.prepare_bow(memory, unit="paragraph", **options)
+    fitted = topics.fit_lda_bow(bow, k=4, seed=7, passes=2, iterations=50, chunksize=300)
+    model, dictionary = fit_lda_streaming(parted, k=4, unit="paragraph", seed=7, passes=2, iterations=50,
+                                          chunksize=300, **options)
+    assert dictionary.token2id == bow.dictionary.token2id
+    np.testing.assert_allclose(model.get_topics(), fitted.model.get_topics(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(model.alpha, fitted.model.alpha, rtol=0, atol=1e-12)
+    assert [t for t, _ in model.show_topic(0, 10)] == [t for t, _ in fitted.model.show_topic(0, 10)]

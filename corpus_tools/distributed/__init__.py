@@ -17,6 +17,8 @@
                        reported as :class:`PartitionFailure`)
 ``memory``             :class:`MemoryProbe` (peak memory per worker and client)
 ``dataset``            :func:`tokenize_partitioned`, :class:`PartitionedTokens`
+``lda``                :func:`fit_lda_streaming` (gensim's online LDA fed
+                       partition by partition), :class:`StreamedBow`
 ``reduce``             :func:`frequencies`, :func:`trend`, :func:`unit_counts`,
                        :func:`group_term_counts`, :func:`doc_term_counts`,
                        :func:`doc_sizes`, :func:`distinctive_terms`
@@ -26,7 +28,8 @@ from __future__ import annotations
 
 from .cluster import (DEFAULT_MEMORY_LIMIT, DEFAULT_WORKERS, ENGINES, MEMORY_ENV, SCHEDULER_ENV, WORKERS_ENV,
                       check_engine, close_local_cluster, get_client)
-from .dataset import PartitionedTokens, tokenize_partitioned
+from .dataset import PartitionedTokens, plan_and_tokenize, tokenize_partitioned
+from .lda import StreamedBow, fit_lda_streaming, streamed_dictionary
 from .memory import MemoryProbe, process_peak_rss, process_rss
 from .reduce import (distinctive_terms, doc_sizes, doc_term_counts, frequencies, group_term_counts, trend,
                      unit_counts)
@@ -36,6 +39,6 @@ __all__ = [
     "ENGINES", "SCHEDULER_ENV", "WORKERS_ENV", "MEMORY_ENV", "DEFAULT_WORKERS", "DEFAULT_MEMORY_LIMIT",
     "check_engine", "get_client", "close_local_cluster", "map_partitions", "PartitionFailure",
     "failure_message", "warn_failures", "MemoryProbe", "process_peak_rss", "process_rss",
-    "tokenize_partitioned", "PartitionedTokens", "frequencies", "unit_counts", "trend", "group_term_counts",
-    "doc_term_counts", "doc_sizes", "distinctive_terms",
+    "tokenize_partitioned", "plan_and_tokenize", "PartitionedTokens", "frequencies", "unit_counts", "trend", "group_term_counts",
+    "doc_term_counts", "doc_sizes", "distinctive_terms", "fit_lda_streaming", "StreamedBow", "streamed_dictionary",
 ]
