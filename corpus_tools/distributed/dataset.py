@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..cache import library_versions, make_key, source_hash
 from ..config import cache_dir
-from ..corpus import CorpusPlan, load_partition
+from ..corpus import CorpusPlan, load_partition, plan_partitions
 from ..corpus.load import finish_skipped, warn_duplicate_texts
 from ..corpus.partitions import check_selection_columns
 from ..errors import CorpusWarning, ParameterError
@@ -60,7 +60,7 @@ from ..tokens.table import FLAG_COLUMNS, LazyTable, categorical, code_dtype, cod
 from .cluster import get_client
 from .tasks import map_partitions, warn_failures
 
-__all__ = ["tokenize_partitioned", "PartitionedTokens", "DATASET_FORMAT", "STRING_COLUMNS"]
+__all__ = ["tokenize_partitioned", "plan_and_tokenize", "PartitionedTokens", "DATASET_FORMAT", "STRING_COLUMNS"]
 
 #: Version of the dataset layout (part of the folder's key).
 DATASET_FORMAT = 1
@@ -251,6 +251,17 @@ def tokenize_partitioned(
              "failed": [{"index": f.index, "sources": list(f.sources), "message": f.message} for f in failures]}
     atomic_write_bytes(folder / "index.json", json.dumps(index, indent=1).encode())
     return PartitionedTokens(folder)
+
+
+def plan_and_tokenize(path, *, where=None, date_from=None, date_to=None, client=None, cache=True,
+                      progress=None, **load_options) -> "PartitionedTokens":
+    """:func:`~corpus_tools.corpus.plan_partitions` then :func:`tokenize_partitioned` (default tokenizer options).
+
+    ``load_options`` are ``plan_partitions``' (``columns``, ``metadata`` …).
+    """
+
+    plan = plan_partitions(path, where=where, date_from=date_from, date_to=date_to, **load_options)
+    return tokenize_partitioned(plan, client=client, cache=cache, progress=progress)
 
 
 class PartitionedTokens:
