@@ -50,8 +50,11 @@ __all__ = ["frequencies", "unit_counts", "trend", "group_term_counts", "doc_term
            "distinctive_terms"]
 
 
-def _run(fn, pt: PartitionedTokens, *args, client=None, desc: str, progress=None) -> list:
-    """``fn(pt, i, *args)`` for every partition on the workers; the results in partition order."""
+def _run(fn, pt: PartitionedTokens, *args, client=None, desc: str, progress=None, combine=None) -> list:
+    """``fn(pt, i, *args)`` for every partition on the workers; the results in partition order.
+
+    With ``combine`` (see :func:`map_partitions`) the results are folded as they arrive: ``[folded]``.
+    """
     if not isinstance(pt, PartitionedTokens):
         raise ParameterError(f"expected the PartitionedTokens made by tokenize_partitioned, got {type(pt).__name__}")
     client = client or get_client()
@@ -59,7 +62,7 @@ def _run(fn, pt: PartitionedTokens, *args, client=None, desc: str, progress=None
               for a in args]
     results, failures = map_partitions(_call, list(range(pt.n_partitions)), fn, pt, *shared, client=client,
                                        sources=lambda i: pt.index["partitions"][i]["sources"], desc=desc,
-                                       progress=progress)
+                                       progress=progress, combine=combine)
     if failures:  # a written partition that cannot be read: the dataset is damaged
         raise ParameterError("; ".join(f"partition {f.index}: {f.message}" for f in failures))
     return results
@@ -95,6 +98,14 @@ def _frequency_part(pt, i, group_of_doc, n_groups, column, drop_stopwords):
     return n_tokens, counts
 
 
+def _add_frequencies(acc, part):
+    """Two partitions' frequency counts added (pairs aligned on group and term)."""
+    if acc is None:
+        return part
+    counts = pd.concat([acc[1], part[1]]).groupby(level=[0, 1], sort=False).sum()
+    return acc[0] + part[0], counts
+
+
 def frequencies(pt: PartitionedTokens, *, by: str | None = "doc_id", column: str = "lemma",
                 drop_stopwords: bool = True, client=None, progress=None) -> pd.DataFrame:
     """:func:`corpus_tools.keywords.frequencies` on a partitioned table (same options, same table).
@@ -104,10 +115,8 @@ def frequencies(pt: PartitionedTokens, *, by: str | None = "doc_id", column: str
     """
     _check_column(column)
     group_of_doc, groups = _groups(pt, by)
-    parts = _run(_frequency_part, pt, group_of_doc, len(groups), column, drop_stopwords, client=client,
-                 desc="frequencies", progress=progress)
-    n_tokens = np.sum([p[0] for p in parts], axis=0)
-    counts = pd.concat([p[1] for p in parts]).groupby(level=[0, 1], sort=False).sum()
+    (n_tokens, counts), = _run(_frequency_part, pt, group_of_doc, len(groups), column, drop_stopwords,
+                               client=client, desc="frequencies", progress=progress, combine=_add_frequencies)
     counts = counts.rename("count").reset_index()
     term_cats = pt.categories(column).astype(str).to_numpy(object)
     return frequency_table(counts, n_tokens, groups, term_cats)
@@ -177,6 +186,18 @@ def _pair_counts(a: np.ndarray, b: np.ndarray, width: int):
     return keys // width, keys % width, counts.astype(np.int64)
 
 
+def _add_pairs(acc, part):
+    """Two sparse pair-count tables ``(a, b, n)`` added: each distinct pair once."""
+    if acc is None:
+        return part
+    a, b, n = (np.concatenate([x, y]) for x, y in zip(acc, part))
+    width = int(b.max()) + 1 if len(b) else 1
+    keys, inverse = np.unique(a * width + b, return_inverse=True)
+    total = np.zeros(len(keys), dtype=np.int64)
+    np.add.at(total, inverse, n)
+    return keys // width, keys % width, total
+
+
 def _group_term_part(pt, i, group_of_doc, column, drop_stopwords):
     frame = pt.frame(i)
     V = len(frame[column].cat.categories)
@@ -205,9 +226,8 @@ def group_term_counts(pt: PartitionedTokens, *, by: str, column: str, drop_stopw
     """:func:`corpus_tools.compare.group_term_counts` on a partitioned table (the same integers)."""
     _check_column(column)
     group_of_doc, groups = _groups(pt, by)
-    parts = _run(_group_term_part, pt, group_of_doc, column, drop_stopwords, client=client,
-                 desc="group counts", progress=progress)
-    g, t, n = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    (g, t, n), = _run(_group_term_part, pt, group_of_doc, column, drop_stopwords, client=client,
+                      desc="group counts", progress=progress, combine=_add_pairs)
     col, terms = _listing(pt, column, min_count, g, t, n)
     G, Vk = len(groups), len(terms)
     if G * (Vk + 1) > MAX_CELLS:
@@ -233,17 +253,17 @@ def doc_term_counts(pt: PartitionedTokens, *, column: str, drop_stopwords: bool,
                     client=None, progress=None) -> DocTermCounts:
     """:func:`corpus_tools.compare.doc_term_counts` on a partitioned table (the same sparse integers)."""
     _check_column(column)
-    parts = _run(_doc_term_part, pt, column, drop_stopwords, client=client, desc="document counts",
-                 progress=progress)
-    d, t, n = (np.concatenate([p[0][k] for p in parts]) for k in range(3))
+    (pairs, sizes), = _run(_doc_term_part, pt, column, drop_stopwords, client=client, desc="document counts",
+                           progress=progress, combine=lambda acc, p: p if acc is None else
+                           (_add_pairs(acc[0], p[0]), _add_pairs(acc[1], p[1])))
+    d, t, n = pairs
     col, terms = _listing(pt, column, min_count, d, t, n)
     doc_ids = pt.categories("doc_id").astype(str).to_numpy(object)
     D, Vk = len(doc_ids), len(terms)
     inside = col[t] < Vk
     counts = scipy.sparse.csr_matrix((n[inside], (d[inside], col[t][inside])), shape=(D, Vk), dtype=np.int64)
     n_tokens = np.zeros(D, dtype=np.int64)
-    for p in parts:
-        np.add.at(n_tokens, p[1][0], p[1][2])
+    np.add.at(n_tokens, sizes[0], sizes[2])
     return DocTermCounts(counts, n_tokens, doc_ids, terms)
 
 

@@ -55,6 +55,7 @@ def map_partitions(
     desc: str = "partitions",
     progress: bool | None = None,
     retries: int = 1,
+    combine: Callable | None = None,
 ) -> tuple[list, list[PartitionFailure]]:
     """``fn(item, *args)`` for every item on the workers of ``client``; ``(results, failures)``.
 
@@ -65,6 +66,10 @@ def map_partitions(
     (pass a future from ``client.scatter(..., broadcast=True)``).
     ``progress``: a tqdm bar (None: when there are more than 4 items).
     Each result is released on the workers as soon as it is gathered.
+    ``combine(acc, result)`` (optional) folds each result into one value as
+    it arrives (in any order; ``acc`` is None at first), so the client
+    never holds every partition's result at once; ``results`` is then
+    ``[acc]``.
 
     Raises the first exception that is not bad input once its retries are
     spent, as a RuntimeError naming the partition and its sources.
@@ -81,6 +86,7 @@ def map_partitions(
     failures: list[PartitionFailure] = []
     show = len(futures) > 4 if progress is None else bool(progress)
     bar = None
+    acc = None
     if show:
         from tqdm.auto import tqdm
 
@@ -96,7 +102,10 @@ def map_partitions(
                 raise RuntimeError(f"{desc} {i}{where} failed after {retries} retries: {exc!r}") from exc
             finally:
                 fut.release()
-            if status == "ok":
+            if status == "ok" and combine is not None:
+                acc = combine(acc, value)
+                del value
+            elif status == "ok":
                 results[i] = value
             else:
                 failures.append(PartitionFailure(i, tuple(sources(items[i])) if sources else (), value))
@@ -109,7 +118,7 @@ def map_partitions(
             if not f.done():
                 f.cancel()
     failures.sort(key=lambda f: f.index)
-    return results, failures
+    return ([acc] if combine is not None else results), failures
 
 
 def failure_message(failures: Sequence[PartitionFailure]) -> str:
