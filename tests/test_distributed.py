@@ -186,3 +186,30 @@ def test_streamed_lda_equals_the_memory_training(memory, parted):
     np.testing.assert_allclose(model.get_topics(), fitted.model.get_topics(), rtol=0, atol=1e-12)
     np.testing.assert_allclose(model.alpha, fitted.model.alpha, rtol=0, atol=1e-12)
     assert [t for t, _ in model.show_topic(0, 10)] == [t for t, _ in fitted.model.show_topic(0, 10)]
+
+
+def test_the_switch_is_checked_before_anything_runs(tmp_path):
+    from corpus_tools.cli import build_parser
+    from corpus_tools.errors import ParameterError
+    from corpus_tools.report import run_notebooks
+
+    args = build_parser().parse_args(["run", "--engine", "dask", "--scheduler", "tcp://10.0.0.5:8786"])
+    assert (args.engine, args.scheduler) == ("dask", "tcp://10.0.0.5:8786")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--engine", "gpu"])
+    with pytest.raises(ParameterError, match="engine='gpu'"):
+        run_notebooks(engine="gpu", out=tmp_path / "out", progress=False)
+    with pytest.raises(ParameterError, match="--scheduler"):
+        run_notebooks(scheduler="tcp://10.0.0.5:8786", out=tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_notebook_engine_runs_the_same_tables(memory, parted, client):
+    from corpus_tools.notebook import AnalysisEngine, analysis_engine
+
+    assert analysis_engine("memory").dataset is None
+    engine = AnalysisEngine("dask", parted)
+    with client.as_current():  # the notebook's get_client() finds this cluster
+        pd.testing.assert_frame_equal(engine.frequencies(memory, by="year"), keywords.frequencies(memory, by="year"))
+        derived = memory.derive(memory.frame, tag="authorial")  # a derived table is counted in memory
+        pd.testing.assert_frame_equal(engine.frequencies(derived, by=None), keywords.frequencies(derived, by=None))
