@@ -40,6 +40,9 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# This file is named distributed.py: drop its folder from the path, or "import
+# distributed" (Dask's package) would import this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 RESULTS = ROOT / "benchmarks" / "results"
 CONCEPTS = {
     "sovereignty": ["sovereignty", "sovereign"],
