@@ -144,12 +144,45 @@ def _resolve_partition(job, categories: dict, folder: str) -> dict:
 # ---------------------------------------------------------------------------
 # The client's side
 # ---------------------------------------------------------------------------
-def _union(lists) -> pd.Index:
-    """Categories of the partitions joined in order: first appearance in corpus order."""
-    seen: dict[str, None] = {}
-    for values in lists:
-        seen.update(dict.fromkeys(values))
-    return pd.Index(list(seen), dtype="str")
+class _VocabularyFold:
+    """The partitions' categories joined in partition order (first appearance in corpus order), as they arrive.
+
+    Results come back in any order; each is kept only until every partition
+    before it has been joined (they finish nearly in order), then its
+    categories are merged and dropped, so the client holds the global
+    vocabulary and a few partitions' lists, not all of them.
+    """
+
+    def __init__(self):
+        self.next = 0
+        self.pending: dict[int, dict] = {}
+        self.done: list[dict] = []
+        self.seen = {c: {} for c in STRING_COLUMNS}
+
+    @staticmethod
+    def add(acc, summary: dict) -> "_VocabularyFold":
+        fold = acc or _VocabularyFold()
+        fold.pending[summary["index"]] = summary
+        while fold.next in fold.pending:
+            fold._join(fold.pending.pop(fold.next))
+            fold.next += 1
+        return fold
+
+    def _join(self, summary: dict) -> None:
+        if summary["cats"] is not None:
+            for col in STRING_COLUMNS:
+                self.seen[col].update(dict.fromkeys(summary["cats"][col]))
+            summary["cats"] = None
+        self.done.append(summary)
+
+    def finish(self) -> list[dict]:
+        """Join what waited behind a failed partition; every summary, in partition order."""
+        for index in sorted(self.pending):
+            self._join(self.pending.pop(index))
+        return self.done
+
+    def categories(self) -> dict[str, pd.Index]:
+        return {col: pd.Index(list(seen), dtype="str") for col, seen in self.seen.items()}
 
 
 def tokenize_partitioned(
@@ -212,9 +245,11 @@ def tokenize_partitioned(
     client = client or get_client(scheduler)
     specs = list(plan.partitions)
     sources = {spec.index: spec.sources for spec in specs}
-    summaries, failures = map_partitions(_tokenize_partition, specs, cfg, str(folder), client=client,
-                                         sources=lambda s: s.sources, desc="tokenize", progress=progress)
-    summaries = [s for s in summaries if s is not None]
+    (fold,), failures = map_partitions(_tokenize_partition, specs, cfg, str(folder), client=client,
+                                       sources=lambda s: s.sources, desc="tokenize", progress=progress,
+                                       combine=_VocabularyFold.add)
+    fold = fold or _VocabularyFold()
+    summaries = fold.finish()
     skipped = list(plan.skipped)
     for s in summaries:
         skipped.extend(s["skipped"])
@@ -230,8 +265,7 @@ def tokenize_partitioned(
     if not kept:
         raise ParameterError("the selection keeps no document of the corpus; check SELECT_WHERE and the dates")
     categories = {"doc_id": pd.Index(loaded, dtype="str")}
-    for col in STRING_COLUMNS:
-        categories[col] = _union(s["cats"][col] for s in kept)
+    categories.update(fold.categories())
     jobs, offset = [], 0
     for part, s in enumerate(kept):
         jobs.append((s["index"], part, offset))
