@@ -51,7 +51,7 @@ from ..corpus import CorpusPlan, load_partition, plan_partitions
 from ..corpus.load import finish_skipped, warn_duplicate_texts
 from ..corpus.partitions import check_selection_columns
 from ..errors import CorpusWarning, ParameterError
-from ..io import atomic_write_bytes
+from ..io import atomic_write, atomic_write_bytes
 from ..tokens import FRAME_COLUMNS, SCHEMA_VERSION, Tokens
 from ..tokens.assemble import tokenize_blocks
 from ..tokens.rules import make_config
@@ -81,14 +81,17 @@ def _read_arrow(path: Path):
 
 
 def _write_arrow(path: Path, table) -> None:
+    """An uncompressed Arrow IPC file, written straight to a temporary file and renamed (no copy in memory)."""
     import pyarrow as pa
 
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-        if table.num_rows == 0:  # no batch means no dictionary: write an empty one
-            writer.write_batch(pa.record_batch([c.combine_chunks() for c in table.columns], schema=table.schema))
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+    def write(tmp: str) -> None:
+        with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+            if table.num_rows == 0:  # no batch means no dictionary: write an empty one
+                writer.write_batch(pa.record_batch([c.combine_chunks() for c in table.columns],
+                                                   schema=table.schema))
+
+    atomic_write(path, write, durable=False)
 
 
 # ---------------------------------------------------------------------------
@@ -102,12 +105,17 @@ def _tokenize_partition(spec, cfg, folder: str) -> dict:
     if not len(load.corpus):
         return out
     frame, sentences, paragraphs, docs = tokenize_blocks(load.corpus, cfg, n_jobs=1, progress=False)
-    tables = {"tokens": frame, "sentences": sentences(), "paragraphs": paragraphs()}
-    for name, table in tables.items():
-        _write_arrow(Path(folder) / f"local-{spec.index:05d}.{name}.arrow", frame_to_arrow(table))
+    out["cats"] = {c: frame[c].cat.categories.tolist() for c in STRING_COLUMNS}
+    # one table at a time, each dropped once written: the worker's peak is the largest, not their sum
+    tables = {"tokens": lambda: frame, "sentences": sentences, "paragraphs": paragraphs}
+    for name in _TABLES:
+        table = frame_to_arrow(tables.pop(name)())
+        if name == "tokens":
+            del frame
+        _write_arrow(Path(folder) / f"local-{spec.index:05d}.{name}.arrow", table)
+        del table
     out["doc_ids"] = load.corpus.doc_ids
     out["docs"] = docs
-    out["cats"] = {c: frame[c].cat.categories.tolist() for c in STRING_COLUMNS}
     return out
 
 
