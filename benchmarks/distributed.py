@@ -83,6 +83,32 @@ def make_repeated(src: Path, repeat: int, dest: Path) -> Path:
     return dest
 
 
+class ClientPeaks:
+    """The client's resident memory sampled every 0.1 s (psutil): the peak of each stage, in MB."""
+
+    def __init__(self):
+        import threading
+
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peaks: dict[str, float] = {}
+        self.stage = "start"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.wait(0.1):
+            rss = self.proc.memory_info().rss / 1e6
+            self.peaks[self.stage] = max(self.peaks.get(self.stage, 0.0), rss)
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        return {k: round(v) for k, v in self.peaks.items()}
+
+
 def run_one(corpus: Path, workers: int, memory: str, lda: bool) -> dict:
     """One repeat, in this (fresh) process: the stages' wall times and the memory peaks."""
     from distributed import Client, LocalCluster
@@ -95,36 +121,45 @@ def run_one(corpus: Path, workers: int, memory: str, lda: bool) -> dict:
                            dashboard_address=None)
     client = Client(cluster)
     probe = dist.MemoryProbe(client).start()
+    client_peaks = ClientPeaks()
     times = {}
     cache = Path(tempfile.mkdtemp(prefix="dist-bench-cache-"))
     t0 = time.perf_counter()
     try:
+        client_peaks.stage = "plan"
         t = time.perf_counter()
         plan = plan_partitions(corpus, columns=COLUMNS)
         times["plan"] = time.perf_counter() - t
+        client_peaks.stage = "tokenize"
         t = time.perf_counter()
         tokens = dist.tokenize_partitioned(plan, client=client, cache=cache, progress=False)
         times["tokenize"] = time.perf_counter() - t
+        client_peaks.stage = "frequencies"
         t = time.perf_counter()
         dist.frequencies(tokens, by="year", client=client, progress=False)
         times["frequencies"] = time.perf_counter() - t
+        client_peaks.stage = "trend"
         t = time.perf_counter()
         dist.trend(tokens, CONCEPTS, by="year", client=client, progress=False)
         times["trend"] = time.perf_counter() - t
+        client_peaks.stage = "distinctive_terms"
         t = time.perf_counter()
         dist.distinctive_terms(tokens, by="decade", test="tokens", min_count=20, client=client, progress=False)
         times["distinctive_terms"] = time.perf_counter() - t
         if lda:
+            client_peaks.stage = "lda"
             t = time.perf_counter()
             dist.fit_lda_streaming(tokens, k=20, unit="document", no_below=20, no_above=0.5, passes=1)
             times["lda"] = time.perf_counter() - t
         wall = time.perf_counter() - t0
         report = probe.stop()
+        stage_peaks = client_peaks.stop()
         return {"documents": len(tokens.docs), "tokens": len(tokens), "partitions": tokens.n_partitions,
                 "wall_s": wall, "times": times,
                 "worker_peak_rss_mb": max(w["peak_rss"] for w in report["workers"].values()) / 1e6,
                 "worker_dask_max_mb": max(w["dask_max"] for w in report["workers"].values()) / 1e6,
-                "client_peak_rss_mb": report["client_peak_rss"] / 1e6, "restarted": report["restarted"]}
+                "client_peak_rss_mb": report["client_peak_rss"] / 1e6, "restarted": report["restarted"],
+                "client_stage_peaks_mb": stage_peaks}
     finally:
         client.close()
         cluster.close()
@@ -163,7 +198,8 @@ def main() -> int:
               f"{result['partitions']} partitions; wall {result['wall_s']:.0f}s ({stages}); peak per worker "
               f"{result['worker_peak_rss_mb']:.0f} MB (Dask monitor {result['worker_dask_max_mb']:.0f} MB), client "
               f"{result['client_peak_rss_mb']:.0f} MB; workers restarted: {result['restarted']}; load "
-              f"{result['load_before']} -> {result['load_after']}", flush=True)
+              f"{result['load_before']} -> {result['load_after']}; client RSS peak per stage (MB) "
+              f"{result['client_stage_peaks_mb']}", flush=True)
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         print(f"x{a['repeat']} -> x{b['repeat']}: time x{b['wall_s'] / a['wall_s']:.1f}, worker peak "
@@ -174,10 +210,11 @@ def main() -> int:
             "client_peak_rss_mb", "restarted", "load_before", "load_after"]
     with open(RESULTS / "distributed.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(keys + ["stages"])
+        w.writerow(keys + ["stages", "client_stage_peaks_mb"])
         for r in rows:
             w.writerow([r[k] if not isinstance(r[k], float) else round(r[k], 1) for k in keys]
-                       + [json.dumps({k: round(v, 1) for k, v in r["times"].items()})])
+                       + [json.dumps({k: round(v, 1) for k, v in r["times"].items()}),
+                          json.dumps(r["client_stage_peaks_mb"])])
     return 0
 
 
