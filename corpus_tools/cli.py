@@ -96,6 +96,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         hide_code=args.no_code,
         timeout=args.timeout,
         force=args.force,
+        engine=args.engine,
+        scheduler=args.scheduler,
     )
 
 
@@ -131,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--force", action="store_true",
         help="use an --out folder that holds other files (they are kept, never overwritten)",
+    )
+    run.add_argument(
+        "--engine", choices=("memory", "dask"), default=None,
+        help="ENGINE of the notebooks that declare it: 'memory' (one process, the default) or 'dask' "
+        "(counts per partition on a Dask cluster)",
+    )
+    run.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="with --engine dask: a running Dask scheduler (tcp://host:8786); default: a LocalCluster per notebook",
     )
     run.set_defaults(func=_cmd_run)
     return parser

@@ -21,7 +21,7 @@ from ..corpus import groups_for
 from ..errors import ParameterError
 from ..tokens import CHUNK_ROWS, bincount_rows, bool_column, column_codes, number_mask, token_frame
 
-__all__ = ["doc_group_codes", "group_term_counts", "GroupTermCounts", "doc_term_counts", "DocTermCounts", "doc_sizes", "MAX_CELLS"]
+__all__ = ["listed_terms", "doc_group_codes", "group_term_counts", "GroupTermCounts", "doc_term_counts", "DocTermCounts", "doc_sizes", "MAX_CELLS"]
 
 #: Refuse count matrices larger than this (groups x terms): a dense matrix of
 #: 50 million cells is ~400 MB per array, and several are needed.
@@ -64,6 +64,17 @@ class _Listing(NamedTuple):
     slices: object           # () -> iterator of (doc codes, listed column) of each slice's word tokens
 
 
+def listed_terms(total: np.ndarray, term_cats: np.ndarray, *, min_count: int) -> np.ndarray:
+    """Which terms are listed: a boolean mask over ``term_cats``.
+
+    ``total`` is each term's count over the whole table, listed tokens only
+    (no punctuation, no stopwords when they are dropped). The one rule of
+    :func:`group_term_counts` and :func:`doc_term_counts`, also applied by the
+    Dask engine to the counts summed over the partitions.
+    """
+    return (total >= min_count) & (term_cats != "")
+
+
 def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int, drop_numbers: bool) -> _Listing:
     """The one rule for which terms get a row, shared by the group and the document counts."""
     frame = token_frame(tokens, column=column)
@@ -93,7 +104,7 @@ def _listing(tokens, *, column: str, drop_stopwords: bool, min_count: int, drop_
     total = np.zeros(V, dtype=np.int64)
     for _, tc, listed in raw():
         total += np.bincount(tc[listed], minlength=V)
-    keep = (total >= min_count) & (term_cats != "")
+    keep = listed_terms(total, term_cats, min_count=min_count)
     Vk = int(keep.sum())
     col = np.full(V, Vk, dtype=np.int64)
     col[keep] = np.arange(Vk)

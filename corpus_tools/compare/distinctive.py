@@ -24,7 +24,7 @@ from ..corpus import groups_for
 from ..errors import ParameterError
 from .counts import doc_sizes, doc_term_counts, group_term_counts
 
-__all__ = ["distinctive_terms", "distinctive_summary", "MIN_DOCS", "KEYNESS_TESTS", "DISTINCTIVE_COLUMNS"]
+__all__ = ["distinctive_terms", "distinctive_from_counts", "distinctive_summary", "MIN_DOCS", "KEYNESS_TESTS", "DISTINCTIVE_COLUMNS"]
 
 #: Documents every group needs (with tokens) before the documents, not the
 #: tokens, are the units of the test: the fewest :func:`corpus_tools.stats.permutation_test`
@@ -179,16 +179,35 @@ def distinctive_terms(
         ``test="permutation"`` with a group of fewer than :data:`MIN_DOCS`
         documents. MetadataError for an unknown ``by``.
     """
-    if test not in ("auto", "permutation", "tokens"):
-        raise ParameterError(f"test={test!r}: use 'auto', 'permutation' (documents) or 'tokens'")
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
-        raise ParameterError(f"alpha={alpha!r}: give the false-discovery rate as a number in (0, 1), e.g. 0.05")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise ParameterError(f"n_resamples={n_resamples!r}: give a positive whole number of random splits")
-    counts, bucket, n_group, groups, terms = group_term_counts(
-        tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
-        drop_numbers=drop_numbers,
+    _check_options(test, alpha, n_resamples)
+    gtc = group_term_counts(tokens, by=by, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+                            drop_numbers=drop_numbers)
+    doc_ids, doc_tokens = doc_sizes(tokens)
+    return distinctive_from_counts(
+        gtc, doc_ids=doc_ids, doc_tokens=doc_tokens, docs=tokens.docs, by=by, min_count=min_count,
+        doc_terms=lambda: doc_term_counts(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
+                                          drop_numbers=drop_numbers),
+        prior=prior, prior_scale=prior_scale, test=test, alpha=alpha, n_resamples=n_resamples, seed=seed,
     )
+
+
+def distinctive_from_counts(
+    gtc, *, doc_ids, doc_tokens, docs: pd.DataFrame, by: str, min_count: int, doc_terms,
+    prior: str | float = "scaled", prior_scale: float = stats.DEFAULT_PRIOR_SCALE, test: str = "auto",
+    alpha: float = 0.05, n_resamples: int = 9999, seed: int = 0,
+) -> pd.DataFrame:
+    """The table of :func:`distinctive_terms` from its counts (the statistics step, shared by both engines).
+
+    ``gtc`` is :func:`group_term_counts`'s result; ``doc_ids, doc_tokens``
+    :func:`doc_sizes`'; ``docs`` the token table's ``docs``; ``doc_terms`` a
+    function returning :func:`doc_term_counts` with the same options (called
+    only for the permutation test). The other arguments and the result are
+    :func:`distinctive_terms`'. The Dask engine
+    (:func:`corpus_tools.distributed.distinctive_terms`) sums the counts over
+    the partitions and calls this.
+    """
+    _check_options(test, alpha, n_resamples)
+    counts, bucket, n_group, groups, terms = gtc
     present = n_group > 0
     if present.sum() < 2:
         raise ParameterError(
@@ -231,8 +250,7 @@ def distinctive_terms(
     lr = stats.log_ratio(a, b, c, d)
 
     # --- the test: documents when every group has enough, tokens otherwise ---
-    doc_ids, doc_tokens = doc_sizes(tokens)
-    doc_group = groups_for(tokens.docs, doc_ids, by)
+    doc_group = groups_for(docs, doc_ids, by)
     with_tokens = doc_tokens > 0
     n_docs = np.array([int((with_tokens & (doc_group == g)).sum()) for g in groups])
     n_docs_all = int(n_docs.sum())
@@ -246,9 +264,7 @@ def distinctive_terms(
     G = len(groups)
     p_min = np.full(G, np.nan)
     if test == "permutation" or (test == "auto" and enough):
-        p = _permutation_pvalues(tokens, groups, doc_group, column=column, drop_stopwords=drop_stopwords,
-                                 drop_numbers=drop_numbers, min_count=min_count, n_resamples=n_resamples,
-                                 seed=seed)
+        p = _permutation_pvalues(doc_terms(), groups, doc_group, n_resamples=n_resamples, seed=seed)
         kind = np.full((G, V), "permutation", dtype=object)
         for gi in range(G):
             n1, n2 = int(n_docs[gi]), n_docs_all - int(n_docs[gi])
@@ -293,8 +309,16 @@ def distinctive_terms(
     return out.sort_values(["group", "z", "term"], ascending=[True, False, True], ignore_index=True)
 
 
-def _permutation_pvalues(tokens, groups, doc_group, *, column, drop_stopwords, drop_numbers, min_count,
-                         n_resamples, seed):
+def _check_options(test, alpha, n_resamples) -> None:
+    if test not in ("auto", "permutation", "tokens"):
+        raise ParameterError(f"test={test!r}: use 'auto', 'permutation' (documents) or 'tokens'")
+    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
+        raise ParameterError(f"alpha={alpha!r}: give the false-discovery rate as a number in (0, 1), e.g. 0.05")
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise ParameterError(f"n_resamples={n_resamples!r}: give a positive whole number of random splits")
+
+
+def _permutation_pvalues(dtc, groups, doc_group, *, n_resamples, seed):
     """(G, V) permutation p-values: each group's documents against all other documents.
 
     The terms are those of :func:`group_term_counts` with the same options
@@ -304,8 +328,7 @@ def _permutation_pvalues(tokens, groups, doc_group, *, column, drop_stopwords, d
     so every term sees the same splits (the random keys do not depend on the
     terms), and one group's p-values do not depend on the other groups.
     """
-    X, n_tok, _, terms = doc_term_counts(tokens, column=column, drop_stopwords=drop_stopwords, min_count=min_count,
-                                         drop_numbers=drop_numbers)
+    X, n_tok, _, terms = dtc
     keep = n_tok > 0
     V = len(terms)
     width = max(1, _PERMUTATION_CELLS // min(int(n_resamples), 1 << 20))

@@ -7,6 +7,8 @@
 ``files``          decoding text, reading CSV sidecars, walking corpus folders
 ``load``           :func:`load_corpus`, :func:`load_selected` (the notebooks' selection step)
 ``groups``         :func:`group_labels`, :func:`doc_labels`
+``partitions``     :func:`plan_partitions` (client: file list and metadata),
+                   :func:`load_partition` (a Dask worker: one partition's texts)
 =================  ==============================================================
 
 >>> from corpus_tools.corpus import load_corpus          # doctest: +SKIP
@@ -20,6 +22,7 @@ from .dates import date_in_range, date_interval, date_order, date_position, pars
 from .groups import ALL_DOCUMENTS, doc_labels, group_labels, groups_for, shorten
 from .load import LONG_PARAGRAPH, load_corpus, load_selected, resolve_corpus_path
 from .model import Corpus, Document, Heading, Removed
+from .partitions import PARTITION_BYTES, CorpusPlan, PartitionSpec, load_partition, plan_partitions
 
 __all__ = [
     "Document",
@@ -41,4 +44,9 @@ __all__ = [
     "doc_labels",
     "shorten",
     "LONG_PARAGRAPH",
+    "plan_partitions",
+    "load_partition",
+    "CorpusPlan",
+    "PartitionSpec",
+    "PARTITION_BYTES",
 ]

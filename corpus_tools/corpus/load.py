@@ -40,6 +40,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .. import config
 from ..config import DATE_PRECISIONS, METADATA_FIELDS
@@ -51,7 +52,9 @@ from .files import (check_inside, decode_text, iter_txt_files, normalise_text, r
                     read_sidecar)
 from .model import Corpus, Document
 
-__all__ = ["load_corpus", "load_selected", "resolve_corpus_path", "LONG_PARAGRAPH", "PROVENANCE_ENV"]
+__all__ = ["load_corpus", "load_selected", "resolve_corpus_path", "LONG_PARAGRAPH", "PROVENANCE_ENV",
+           "FolderListing", "list_folder", "read_listed_document", "check_load_options", "finish_skipped",
+           "text_hash", "warn_duplicate_texts"]
 
 
 def load_corpus(
@@ -117,13 +120,7 @@ def load_corpus(
             f"{p}: no such file or folder. Expected a folder of .txt files or a "
             f".csv/.jsonl table; check the path (relative paths are relative to {Path.cwd()})."
         )
-    columns = dict(columns or {})
-    unknown = set(columns) - set(METADATA_FIELDS) - {"doc_id"}
-    if unknown:
-        raise MetadataError(
-            f"columns: unknown field(s) {sorted(unknown)}; the fields that can be mapped are "
-            f"{['doc_id', *METADATA_FIELDS]}"
-        )
+    columns = check_load_options(columns)
     if p.is_dir():
         corpus = _load_folder(
             p,
@@ -143,8 +140,20 @@ def load_corpus(
             f"{p}: not a folder, .csv, .tsv or .jsonl file. Point load_corpus at a folder of "
             f".txt files (with an optional metadata.csv) or at a table with one document per row."
         )
-    _warn_duplicates(corpus)
+    warn_duplicate_texts((d.doc_id, text_hash(d)) for d in corpus)
     return corpus
+
+
+def check_load_options(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """``columns`` as a dict, or MetadataError naming a field that cannot be mapped."""
+    columns = dict(columns or {})
+    unknown = set(columns) - set(METADATA_FIELDS) - {"doc_id"}
+    if unknown:
+        raise MetadataError(
+            f"columns: unknown field(s) {sorted(unknown)}; the fields that can be mapped are "
+            f"{['doc_id', *METADATA_FIELDS]}"
+        )
+    return columns
 
 
 #: Paragraphs longer than this (about 170,000 words) are reported: no real
@@ -153,7 +162,7 @@ def load_corpus(
 LONG_PARAGRAPH = 1_000_000
 
 
-def _build_document(
+def build_document(
     doc_id: str,
     text: str,
     source: str,
@@ -237,15 +246,38 @@ def _build_document(
 
 
 
-def _load_folder(
+class FolderListing(NamedTuple):
+    """What :func:`list_folder` found: the files to read, their ids and their sidecar rows."""
+
+    root: Path
+    files: list[Path]            #: the ``.txt`` files to read, sorted by relative path
+    rel: list[str]               #: their paths relative to ``root`` (POSIX)
+    ids: list[str]               #: their doc_ids
+    rows: dict[str, tuple[int, dict]]  #: doc_id -> (sidecar line, sidecar row)
+    sidecar: Path | None
+    skipped: list[tuple[str, str]]     #: files skipped so far, with the reason
+
+
+def list_folder(
     root: Path,
     *,
     metadata,
     columns: Mapping[str, str],
     doc_ids: str,
-    parse_headers: bool,
     follow_symlinks: bool,
-) -> Corpus:
+) -> FolderListing:
+    """The files of a corpus folder and their sidecar rows, checked, without reading any text.
+
+    Everything :func:`load_corpus` checks before it reads a text: the files
+    (symlinks, special files, file names), the doc_ids (unique), the sidecar
+    (its columns, each row naming an existing file once). Files without a
+    sidecar row are skipped with a :class:`CorpusWarning`. Used by
+    :func:`load_corpus` and by the partition plan
+    (:func:`corpus_tools.corpus.plan_partitions`), which reads the texts on
+    Dask workers.
+
+    Raises CorpusError / MetadataError as :func:`load_corpus` does.
+    """
     skipped: list[tuple[str, str]] = []
     files = iter_txt_files(root, follow_symlinks, skipped)
     if not files:
@@ -331,24 +363,34 @@ def _load_folder(
                 f"are skipped (e.g. {missing[:3]}). Add a row for each file that belongs to "
                 f"the corpus, or load with metadata=False.",
                 CorpusWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             skipped.extend((r, "no row in the metadata sidecar") for r in missing)
             keep = [i for i, doc_id in enumerate(ids) if doc_id in rows_by_id]
             files = [files[i] for i in keep]
             rel = [rel[i] for i in keep]
             ids = [ids[i] for i in keep]
+    return FolderListing(root, files, rel, ids, rows_by_id, sidecar, skipped)
 
-    docs: list[Document] = []
-    for f, r, doc_id in zip(files, rel, ids):
-        text = decode_text(read_file_bytes(f), f)
-        lineno, row = rows_by_id.get(doc_id, (0, None))
-        where = f"{sidecar}, line {lineno}" if row is not None else str(f)
-        doc, reason = _build_document(doc_id, text, r, row, columns, where, parse_headers)
-        if doc is None:
-            skipped.append((r, reason))
-            continue
-        docs.append(doc)
+
+def read_listed_document(
+    path: Path, rel: str, doc_id: str, row: tuple[int, dict] | None, *, sidecar: Path | None,
+    columns: Mapping[str, str], parse_headers: bool,
+) -> tuple[Document | None, str]:
+    """Read, decode and parse one file of a :class:`FolderListing`: ``(Document, "")`` or ``(None, reason)``.
+
+    ``row`` is the file's ``(line, row)`` in the sidecar, or None. The reason
+    is ``"empty"`` or ``"only headings or boilerplate"`` for a document with no
+    body text. Raises CorpusError for a file that cannot be read as text.
+    """
+    text = decode_text(read_file_bytes(path), path)
+    lineno, values = row if row is not None else (0, None)
+    where = f"{sidecar}, line {lineno}" if values is not None else str(path)
+    return build_document(doc_id, text, rel, values, columns, where, parse_headers)
+
+
+def finish_skipped(root: Path, docs: list, skipped: list[tuple[str, str]]) -> None:
+    """Warn about documents without body text; CorpusError if every file was skipped."""
     _warn_skipped(root, skipped)
     if not docs:
         reasons: dict[str, int] = {}
@@ -360,6 +402,29 @@ def _load_folder(
             f"{root}: every file was skipped ({listing}); there is nothing to analyse. "
             f"See the warnings above for each file."
         )
+
+
+def _load_folder(
+    root: Path,
+    *,
+    metadata,
+    columns: Mapping[str, str],
+    doc_ids: str,
+    parse_headers: bool,
+    follow_symlinks: bool,
+) -> Corpus:
+    listing = list_folder(root, metadata=metadata, columns=columns, doc_ids=doc_ids,
+                          follow_symlinks=follow_symlinks)
+    skipped = listing.skipped
+    docs: list[Document] = []
+    for f, r, doc_id in zip(listing.files, listing.rel, listing.ids):
+        doc, reason = read_listed_document(f, r, doc_id, listing.rows.get(doc_id), sidecar=listing.sidecar,
+                                           columns=columns, parse_headers=parse_headers)
+        if doc is None:
+            skipped.append((r, reason))
+            continue
+        docs.append(doc)
+    finish_skipped(root, docs, skipped)
     return Corpus(docs, root=root, skipped=skipped)
 
 
@@ -422,17 +487,24 @@ def _warn_skipped(root: Path, skipped: list[tuple[str, str]]) -> None:
         )
 
 
-def _warn_duplicates(corpus: Corpus) -> None:
+def text_hash(doc: Document) -> str:
+    """SHA-1 of a document's paragraphs (hashing the paragraphs rather than ``doc.text``, which
+    would cache a second copy of every text on the Document)."""
+    return hashlib.sha1("\n\n".join(doc.paragraphs).encode()).hexdigest()
+
+
+def warn_duplicate_texts(hashes) -> None:
+    """One :class:`CorpusWarning` naming documents whose text repeats another's.
+
+    ``hashes`` are ``(doc_id, text_hash)`` pairs in corpus order.
+    """
     seen: dict[str, str] = {}
     dups: list[tuple[str, str]] = []
-    for d in corpus:
-        # hash the paragraphs rather than d.text, which would cache a second
-        # copy of every text on the Document
-        h = hashlib.sha1("\n\n".join(d.paragraphs).encode()).hexdigest()
+    for doc_id, h in hashes:
         if h in seen:
-            dups.append((seen[h], d.doc_id))
+            dups.append((seen[h], doc_id))
         else:
-            seen[h] = d.doc_id
+            seen[h] = doc_id
     if dups:
         listing = ", ".join(f"{a} = {b}" for a, b in dups[:10])
         warnings.warn(
@@ -513,7 +585,7 @@ def _load_table(
         first[doc_id] = lineno
         body = normalise_text(row.get(text_column, ""))
         meta_row = {k: v for k, v in row.items() if k not in (text_column, id_col)}
-        doc, reason = _build_document(
+        doc, reason = build_document(
             doc_id, body, f"{path.name}:{lineno}", meta_row, columns,
             f"{path}, line {lineno}", parse_headers,
         )

@@ -16,7 +16,7 @@ from ..corpus import ALL_DOCUMENTS, group_labels, groups_for
 from ..errors import ParameterError
 from ..tokens import bool_column, column_codes, listed_mask, number_mask, token_frame
 
-__all__ = ["ALL", "frequencies", "distinctive_by_tfidf", "collocations"]
+__all__ = ["ALL", "frequencies", "distinctive_by_tfidf", "collocations", "frequency_table"]
 
 #: Label of the single group when ``by=None`` (the whole selection).
 ALL = ALL_DOCUMENTS
@@ -82,10 +82,24 @@ def frequencies(
         .rename("count")
         .reset_index()
     )
+    return frequency_table(counts, n_tokens, group_cats, term_cats)
+
+
+def frequency_table(counts: pd.DataFrame, n_tokens: np.ndarray, group_cats, term_cats) -> pd.DataFrame:
+    """The table of :func:`frequencies` from its counts (the statistics step, shared by both engines).
+
+    ``counts`` has one row per group and term that occurs: ``g`` (index into
+    ``group_cats``), ``t`` (index into ``term_cats``) and ``count``;
+    ``n_tokens`` is every group's non-punctuation tokens. Returns the
+    columns ``group, term, count, n_tokens, per_1k`` sorted by group, count
+    (descending), term. The Dask engine
+    (:func:`corpus_tools.distributed.frequencies`) sums ``counts`` over the
+    partitions and calls this.
+    """
     out = pd.DataFrame(
         {
             "group": np.asarray(group_cats, dtype=object)[counts["g"].to_numpy()],
-            "term": term_cats[counts["t"].to_numpy()],
+            "term": np.asarray(term_cats, dtype=object)[counts["t"].to_numpy()],
             "count": counts["count"].to_numpy(np.int64),
             "n_tokens": n_tokens[counts["g"].to_numpy()].astype(np.int64),
         }

@@ -58,7 +58,10 @@ class TermMatcher:
     >>> first, last = matcher.rows(["alliance", "ally"])        # doctest: +SKIP
     """
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, *, used: Mapping[str, np.ndarray] | None = None) -> None:
+        # ``used``: which lemma/norm categories occur in the whole table, when
+        # ``frame`` is one partition of it (the Dask engine): a term is then
+        # resolved by the same rule in every partition, as on the whole table.
         self.frame = frame
         self.cols = {}
         for col in ("lemma", "norm"):
@@ -71,8 +74,11 @@ class TermMatcher:
                 cats = pd.Index(np.asarray(uniques, dtype=str))
             lower = cats.str.lower().to_numpy(object)
             # Categories actually used (a selection can leave unused ones behind).
-            used = bincount_rows(codes, len(cats), codes >= 0) > 0
-            self.cols[col] = (codes, lower, used)
+            if used is not None:
+                self.cols[col] = (codes, lower, np.asarray(used[col], dtype=bool))
+                continue
+            in_use = bincount_rows(codes, len(cats), codes >= 0) > 0
+            self.cols[col] = (codes, lower, in_use)
 
     def _lookup(self, col: str, value: str) -> np.ndarray | None:
         """Boolean array over categories (+1 trailing False for missing codes), or None if unused."""

@@ -17,7 +17,7 @@ from .. import stats
 from ..corpus import date_position, group_labels, groups_for
 from .units import unit_counts
 
-__all__ = ["trend"]
+__all__ = ["trend", "trend_from_counts", "trend_unit"]
 
 
 def trend(tokens, terms, *, by: str = "date", ci: float = 0.95) -> pd.DataFrame:
@@ -77,16 +77,32 @@ def trend(tokens, terms, *, by: str = "date", ci: float = 0.95) -> pd.DataFrame:
     ParameterError
         For empty terms or a bad ``ci``; MetadataError for an unknown ``by``.
     """
+    uc = unit_counts(tokens, terms, unit=trend_unit(by))
+    return trend_from_counts(uc, tokens.docs, by=by, ci=ci)
+
+
+def trend_unit(by: str) -> str:
+    """The units of :func:`trend`'s intervals for a grouping: paragraphs per document, else documents."""
+    return "paragraph" if by in ("date", "doc_id") else "document"
+
+
+def trend_from_counts(uc, docs: pd.DataFrame, *, by: str = "date", ci: float = 0.95) -> pd.DataFrame:
+    """The table of :func:`trend` from its unit counts (the statistics step, shared by both engines).
+
+    ``uc`` is :func:`~corpus_tools.keywords.unit_counts` with
+    ``unit=trend_unit(by)``; ``docs`` the token table's ``docs``. The Dask
+    engine (:func:`corpus_tools.distributed.trend`) counts the units
+    partition by partition and calls this. Raises as :func:`trend`.
+    """
     per_doc = by in ("date", "doc_id")
-    uc = unit_counts(tokens, terms, unit="paragraph" if per_doc else "document")
-    group = uc.doc_id if per_doc else groups_for(tokens.docs, uc.doc_id, by)
+    group = uc.doc_id if per_doc else groups_for(docs, uc.doc_id, by)
     labels = np.asarray(group, dtype=object).astype(str)
     order = np.argsort(labels, kind="stable")
     labels = labels[order]
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     ends = np.r_[starts[1:], labels.size]
 
-    group_dates = _group_dates(tokens, by)
+    group_dates = _group_dates(docs, by)
     records = []
     for s, e in zip(starts, ends):
         label = labels[s]
@@ -111,14 +127,14 @@ def trend(tokens, terms, *, by: str = "date", ci: float = 0.95) -> pd.DataFrame:
     return out.drop(columns=["_pos", "_term"]).reset_index(drop=True)
 
 
-def _group_dates(tokens, by: str) -> dict[str, tuple[str, str, str]]:
+def _group_dates(docs: pd.DataFrame, by: str) -> dict[str, tuple[str, str, str]]:
     """``group label -> (date, date_precision, doc_id)`` to report for each trend group.
 
     Per document: the document's own date. ``by="year"``: the year, at
     year precision. Other groupings: the date shared by all the group's
     documents, else empty (the group has no single place on a time axis).
     """
-    docs = tokens.docs.assign(doc_id=tokens.docs["doc_id"].astype(str))
+    docs = docs.assign(doc_id=docs["doc_id"].astype(str))
     date = docs["date"].fillna("").astype(str)
     prec = docs["date_precision"].fillna("").astype(str)
     if by in ("date", "doc_id"):

@@ -49,7 +49,7 @@ class UnitCounts:
                           self.totals[mask], self.counts[mask])
 
 
-def unit_counts(tokens, terms, *, unit: str = "paragraph") -> UnitCounts:
+def unit_counts(tokens, terms, *, unit: str = "paragraph", used=None) -> UnitCounts:
     """Count each concept in each paragraph (or document) of a token table.
 
     Parameters
@@ -59,6 +59,10 @@ def unit_counts(tokens, terms, *, unit: str = "paragraph") -> UnitCounts:
         As for :func:`corpus_tools.keywords.trend`; a concept pools its
         terms, each token counted once.
     unit : ``"paragraph"`` or ``"document"``, keyword-only
+    used : mapping, keyword-only
+        For one partition of a larger table (the Dask engine): per column
+        ``"lemma"``/``"norm"``, which categories occur in the whole table, so
+        terms are matched as on the whole table (see :class:`TermMatcher`).
 
     Returns
     -------
@@ -95,7 +99,7 @@ def unit_counts(tokens, terms, *, unit: str = "paragraph") -> UnitCounts:
     totals = bincount_rows(codes, n_units, keep).astype(np.float64)
     del keep
     counts = np.zeros((n_units, len(concepts)), dtype=np.float64)
-    matcher = TermMatcher(frame)
+    matcher = TermMatcher(frame, used=used)
     for j, lemmas in enumerate(concepts.values()):
         rows, _ = matcher.rows(lemmas)
         counts[:, j] = np.bincount(codes[rows], minlength=n_units)

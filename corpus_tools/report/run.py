@@ -27,6 +27,7 @@ import nbformat
 
 from .. import config
 from ..corpus.load import PROVENANCE_ENV
+from ..distributed.cluster import SCHEDULER_ENV, check_engine
 from ..errors import ParameterError
 from ..io import atomic_write_bytes
 from .output import (FIGURE_SUFFIXES, ORPHAN_AGE, OutputFolder, check_output_path, claim_output,
@@ -77,6 +78,7 @@ class RunConfig:
     hide_code: bool = False
     timeout: float | None = DEFAULT_TIMEOUT
     progress: bool = True
+    scheduler: str | None = None  #: a Dask scheduler address for the kernels (``--scheduler``)
 
 
 @dataclass
@@ -256,6 +258,8 @@ def _run_one(
         log, loaded = stage / "figures.log", stage / "loaded.json"
         env = {"CORPUS_TOOLS_FIGURES_DIR": str(stage / "figures"), FIGURE_LOG_ENV: str(log),
                PROVENANCE_ENV: str(loaded), **DETERMINISTIC_THREADS}
+        if cfg.scheduler:
+            env[SCHEDULER_ENV] = cfg.scheduler
         # the kernel starts in the notebooks' folder (a notebook may import a
         # module beside it); the injected CORPUS is relative to that folder
         with _environ(env):
@@ -342,6 +346,8 @@ def run_notebooks(
     timeout: float | None = DEFAULT_TIMEOUT,
     force: bool = False,
     start_dir: str | os.PathLike | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> int:
     """Execute the notebooks and render the reports; returns a process exit status.
 
@@ -352,7 +358,12 @@ def run_notebooks(
     ``reports/``. Otherwise everything goes to ``out``, or to
     ``reports/runs/<name>/`` in the project. ``timeout`` limits each cell
     (seconds; None: no limit); ``force`` adopts an output folder holding
-    other files (they are kept).
+    other files (they are kept). ``engine`` (``"memory"`` or ``"dask"``,
+    ``--engine``) is given as ``ENGINE`` to every notebook that declares it;
+    ``scheduler`` (``--scheduler``, with ``engine="dask"``) is the address of
+    a running Dask scheduler, passed to the kernels as
+    ``$CORPUS_TOOLS_DASK_SCHEDULER`` (without it each notebook starts a
+    LocalCluster; see :func:`corpus_tools.distributed.get_client`).
 
     Returns 0 when every notebook succeeded and 1 when one or more failed
     (each failure is printed as one line when it happens and again in the
@@ -375,7 +386,11 @@ def run_notebooks(
         raise ParameterError(f"corpus {display_path(corpus, start)}: no such file or folder.")
     if timeout is not None and not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
         raise ParameterError(f"--timeout {timeout}: give a number of seconds greater than 0.")
-    cfg = RunConfig(src, start, corpus, params_file, common, per, hide_code, timeout, progress)
+    if engine is not None:
+        check_engine(engine)
+    if scheduler is not None and engine != "dask":
+        raise ParameterError("--scheduler ADDRESS needs --engine dask.")
+    cfg = RunConfig(src, start, corpus, params_file, common, per, hide_code, timeout, progress, scheduler)
 
     everything = discover_notebooks(src)
     notebooks = discover_notebooks(src, only)
@@ -391,6 +406,8 @@ def run_notebooks(
             # relative to the notebooks' folder, where the kernel starts: the
             # notebook and its report never show the absolute path
             values = {"CORPUS": display_path(corpus, src), **values}
+        if engine is not None and "ENGINE" in declared[prefix]:
+            values = {**values, "ENGINE": engine}
         parameters_source(values)  # every value plain data, before anything runs
         plan.append((nb_path, values))
 
