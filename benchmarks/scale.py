@@ -13,7 +13,8 @@ pages shared with forked workers once per process) and the main process's RSS.
 
 Stages: load (with metadata.csv); tokenize cold with n_jobs=2; tokenize again from the
 cache; dictionary + streamed bag-of-words; fit_lda k=20 on documents, one pass;
-keywords.trend for 10 concepts by year with bootstrap; compare.distinctive_terms for
+keywords.trend for 10 concepts by year (``--n-boot`` is accepted but unused since trend's
+intervals are stats.rate_ci, not a bootstrap); compare.distinctive_terms for
 the five permanent Security Council members.
 
 Prints a table per fraction, writes benchmarks/results/scale.csv and
@@ -165,7 +166,7 @@ def worker(corpus_dir: Path, fraction: float, n_boot: int, out: Path) -> None:
             state["model"] = topics.fit_lda(state["tokens"], k=20, unit="document", passes=1, no_below=5, no_above=0.5)
 
         def trend():
-            keywords.trend(state["tokens"], CONCEPTS, by="year", n_boot=n_boot, seed=0)
+            keywords.trend(state["tokens"], CONCEPTS, by="year")  # rate_ci intervals: n_boot is unused
 
         def distinctive():
             docs = state["tokens"].docs

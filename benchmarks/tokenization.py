@@ -9,7 +9,7 @@ documents/s for:
 
 * the floor: ``re.findall(r"\\w+", text.lower())`` per document;
 * the full pipeline (``tokenize(corpus, cache=False)``) on 1 and on 2 processes;
-* a cold cache (tokenize and write the parquet cache) and a cached reload
+* a cold cache (tokenize and write the Arrow IPC cache) and a cached reload
   (the same call again), in a temporary cache folder;
 * NLTK's ``NLTKWordTokenizer`` alone and NLTK's Punkt sentence splitter (with
   explicit ``PunktParameters``) alone, on a subset of the documents (``--subset``,

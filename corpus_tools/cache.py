@@ -174,6 +174,9 @@ class Store:
         def write(tmp: str) -> None:
             with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
+                if table.num_rows == 0:  # write_table wrote no batch, so no dictionary (categories)
+                    writer.write_batch(pa.record_batch([c.combine_chunks() for c in table.columns],
+                                                       schema=table.schema))
 
         atomic_write(path, write, durable=False)
         return path

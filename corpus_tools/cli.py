@@ -2,23 +2,27 @@
 
 ``corpus-tools docs PATH [--format table|csv|json]``
     print the document table of a corpus.
-``corpus-tools run [--corpus PATH] [--params FILE.yaml] [--out DIR] [--only NN] [--no-code]``
+``corpus-tools run [--corpus PATH] [--params FILE.yaml] [--out DIR] [--only NN] [--no-code] [--timeout S] [--force]``
     execute the numbered notebooks and render the reports (see :mod:`corpus_tools.report`).
 
-Errors from the corpus (bad files, bad metadata) are printed as one line
-naming the file and what to do, with exit status 2, never as a traceback.
+Relative paths (``PATH``, ``--corpus``, ``--params``, ``--out``) are relative
+to the working directory: they are made absolute here, once. Errors from the
+corpus (bad files, bad metadata) and from the command line (a bad parameter,
+an output folder the run may not use) are printed as one line naming the file
+and what to do, with exit status 2, never as a traceback.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import warnings
 
 from . import __version__
-from .config import DOCS_COLUMNS
-from .errors import CorpusToolsError
+from .config import DOCS_COLUMNS, METADATA_FIELDS
+from .errors import CorpusToolsError, ParameterError
 
 
 def _format_warning(message, category, filename, lineno, line=None):  # noqa: ARG001
@@ -29,12 +33,34 @@ def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _absolute(path: str | None) -> str | None:
+    """What the user typed, made absolute against the working directory (``~`` expanded)."""
+    return None if path is None else os.path.abspath(os.path.expanduser(path))
+
+
+def _column_options(pairs: list[str]) -> dict[str, str]:
+    """``--column FIELD=COLUMN`` options as ``{field: column}``; ParameterError for a bad one."""
+    fields = ("doc_id", *METADATA_FIELDS)
+    columns: dict[str, str] = {}
+    for kv in pairs:
+        field, sep, column = kv.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise ParameterError(f"--column {kv!r}: expected FIELD=COLUMN, e.g. --column date=year.")
+        if field not in fields:
+            raise ParameterError(f"--column {kv!r}: {field!r} is not a field; the fields are {list(fields)}.")
+        if field in columns:
+            raise ParameterError(f"--column {kv!r}: {field} is mapped twice.")
+        columns[field] = column
+    return columns
+
+
 def _cmd_docs(args: argparse.Namespace) -> int:
     from .corpus import load_corpus
 
     load_options = {}
     if args.columns:
-        load_options["columns"] = dict(kv.split("=", 1) for kv in args.columns)
+        load_options["columns"] = _column_options(args.columns)
     corpus = load_corpus(args.path, **load_options)
     frame = corpus.to_frame()
     if args.format == "csv":
@@ -63,15 +89,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .report import run_notebooks
 
     return run_notebooks(
-        corpus=args.corpus,
-        params_file=args.params,
-        out=args.out,
+        corpus=_absolute(args.corpus),
+        params_file=_absolute(args.params),
+        out=_absolute(args.out),
         only=args.only,
         hide_code=args.no_code,
+        timeout=args.timeout,
+        force=args.force,
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .report.run import DEFAULT_TIMEOUT
+
     parser = argparse.ArgumentParser(prog="corpus-tools", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"corpus-tools {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,9 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute the notebooks and render the reports")
     run.add_argument("--corpus", help="corpus path (default: seeds/)")
     run.add_argument("--params", help="YAML file of notebook parameters")
-    run.add_argument("--out", help="output folder for another corpus (default: update the repo)")
+    run.add_argument(
+        "--out", help="output folder (default: the project itself for the seeds without parameters, "
+        "else reports/runs/NAME)",
+    )
     run.add_argument("--only", action="append", metavar="NN", help="run only notebook NN (repeatable)")
     run.add_argument("--no-code", action="store_true", help="hide code cells in the HTML reports")
+    run.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=f"stop a notebook whose cell runs longer than this (default {DEFAULT_TIMEOUT:g})",
+    )
+    run.add_argument(
+        "--force", action="store_true",
+        help="use an --out folder that holds other files (they are kept, never overwritten)",
+    )
     run.set_defaults(func=_cmd_run)
     return parser
 

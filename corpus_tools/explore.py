@@ -16,24 +16,26 @@ import matplotlib.pyplot as plt
 
 from .corpus import doc_labels
 from .errors import ParameterError
-from .keywords import check_terms, format_kwic, kwic, trend
+from .keywords import check_terms, format_kwic, kwic, trend, trend_curve, trend_model, trend_summary
 from .plots.keywords import plot_trend
 
 __all__ = ["term_report", "explore"]
 
 
-def term_report(tokens, term: str, *, n_boot: int = 1000, seed: int = 0, by: str = "date",
-                window: int = 8, max_lines: int = 20) -> tuple[matplotlib.figure.Figure, str]:
+def term_report(tokens, term: str, *, by: str = "date", window: int = 8,
+                max_lines: int = 20) -> tuple[matplotlib.figure.Figure, str]:
     """One term's trend figure and its KWIC lines as text: what :func:`explore` shows.
 
     A term may name several variants separated by commas
     (``"alliance, ally"``), pooled as one concept (matched as in
-    :func:`corpus_tools.keywords.match_term`). ``n_boot``, ``seed`` and
-    ``by`` go to :func:`corpus_tools.keywords.trend`, ``window`` to
+    :func:`corpus_tools.keywords.match_term`). ``by`` goes to
+    :func:`corpus_tools.keywords.trend`, ``window`` to
     :func:`corpus_tools.keywords.kwic`, ``max_lines`` to
-    :func:`corpus_tools.keywords.format_kwic`. Returns ``(figure,
-    kwic_text)``; the text ends with the merged lemmas that contain the term
-    (:func:`corpus_tools.keywords.check_terms`), if any.
+    :func:`corpus_tools.keywords.format_kwic`. The figure also draws the
+    term's fitted trend (:func:`corpus_tools.keywords.trend_model`) when the
+    documents allow one. Returns ``(figure, text)``: the KWIC lines, then the
+    trend in words (or why none can be estimated), then the merged lemmas
+    that contain the term (:func:`corpus_tools.keywords.check_terms`), if any.
 
     Raises ParameterError for an empty term.
     """
@@ -41,11 +43,14 @@ def term_report(tokens, term: str, *, n_boot: int = 1000, seed: int = 0, by: str
     if not variants:
         raise ParameterError("type a term (a lemma, surface form or phrase) to explore")
     label = ", ".join(variants)
-    tr = trend(tokens, {label: variants}, by=by, n_boot=n_boot, seed=seed)
-    fig = plot_trend(tr, ncols=1, labels=doc_labels(tokens.docs))
+    concept = {label: variants}
+    tr = trend(tokens, concept, by=by)
+    model = trend_model(tokens, concept)
+    fig = plot_trend(tr, ncols=1, labels=doc_labels(tokens.docs), fit=trend_curve(model), model=model)
     parts = [f"KWIC for {label!r}:"]
     lines = kwic(tokens, variants, window=window)
     parts.append(format_kwic(lines, doc_labels(tokens.docs), max_lines=max_lines))
+    parts.append("Trend: " + trend_summary(model=model)["sentence"].iloc[0])
     inside = check_terms(tokens, {label: variants})["also_inside"]
     inside = [x for x in inside if x]
     if inside:
@@ -53,15 +58,14 @@ def term_report(tokens, term: str, *, n_boot: int = 1000, seed: int = 0, by: str
     return fig, "\n".join(parts)
 
 
-def explore(tokens, *, term: str = "", n_boot: int = 200, seed: int = 0, by: str = "date", max_lines: int = 20):
+def explore(tokens, *, term: str = "", by: str = "date", max_lines: int = 20):
     """An ipywidgets box: type a term, press Enter, see its trend and KWIC lines.
 
     Works in JupyterLab with a live kernel. In a static report (HTML made by
     nbconvert without widget state) the box shows a one-line note instead,
     so the report stays readable; the notebook therefore also prints the
     default term's output with :func:`term_report` in an ordinary cell.
-    ``n_boot`` defaults to 200 so the answer comes back quickly; the other
-    options are those of :func:`term_report`. Returns the widget box (an
+    The options are those of :func:`term_report`. Returns the widget box (an
     ``ipywidgets.VBox``); an empty term prints the reason in the box instead
     of raising. The box answers when the term changes, so ``term`` only
     pre-fills it.
@@ -78,7 +82,7 @@ def explore(tokens, *, term: str = "", n_boot: int = 200, seed: int = 0, by: str
         output.clear_output()
         with output:
             try:
-                fig, lines = term_report(tokens, text.value, n_boot=n_boot, seed=seed, by=by, max_lines=max_lines)
+                fig, lines = term_report(tokens, text.value, by=by, max_lines=max_lines)
             except ParameterError as exc:
                 print(exc)
                 return

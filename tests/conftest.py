@@ -7,6 +7,12 @@ test pass or fail for reasons outside the code under test.
 from __future__ import annotations
 
 import os
+
+# One BLAS thread, as corpus-tools run gives its kernels (report.run.DETERMINISTIC_THREADS):
+# numeric results and warnings then do not depend on thread timing. Set before numpy loads.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 import shutil
 import tempfile
 

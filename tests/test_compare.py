@@ -1,6 +1,7 @@
 """Tests for corpus_tools.compare: counts, hand-worked statistics, the seed quotations, actor counts, stance."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -70,55 +71,208 @@ def test_group_term_counts_by_hand(fruit):
 # ---------------------------------------------------------------------------
 # distinctive_terms: end to end on counts we know
 # ---------------------------------------------------------------------------
-def test_distinctive_terms_log_odds_z_by_hand(fruit):
+@pytest.fixture(scope="module")
+def trio():
+    # Three groups of one document each, of unequal sizes (8, 4, 12 words; 24 in all):
+    #   X: apple 6, banana 1, cherry 1          Y: banana 2, cherry 1, date 1
+    #   Z: cherry 1, date 9, apple 1, banana 1
+    corpus = _corpus(("x", "X", "apple apple apple apple apple apple banana cherry"),
+                     ("y", "Y", "banana banana cherry date"),
+                     ("z", "Z", "cherry date date date date date date date date date apple banana"))
+    return tokenize(corpus, cache=False)
+
+
+#: Nine documents, three a group, of unequal lengths (9, 7 and 9 words a group). "apple" is
+#: only in X's documents, one or two in each.
+NINE = [("x1", "X", "apple apple kiwi"), ("x2", "X", "apple kiwi kiwi melon"), ("x3", "X", "apple melon"),
+        ("y1", "Y", "kiwi melon"), ("y2", "Y", "melon melon kiwi"), ("y3", "Y", "kiwi lemon"),
+        ("z1", "Z", "lemon kiwi"), ("z2", "Z", "lemon lemon melon"), ("z3", "Z", "melon kiwi lemon lemon")]
+
+
+@pytest.fixture(scope="module")
+def nine():
+    return tokenize(_corpus(*NINE), cache=False)
+
+
+@pytest.fixture(scope="module")
+def seed_terms(seed_tokens):
+    return compare.distinctive_terms(seed_tokens)
+
+
+def test_distinctive_terms_log_odds_z_at_the_default_prior_by_hand(fruit):
     t = compare.distinctive_terms(fruit, by="author", min_count=1).set_index(["group", "term"])
-    # Prior = corpus counts: a_apple = 3, a_banana = 3, a_cherry = 1; a0 = 7.
-    # A vs rest (B), apple: y_i = 3, n_i = 4, y_j = 0, n_j = 3
-    #   delta = ln((3+3)/(4+7-3-3)) - ln((0+3)/(3+7-0-3)) = ln(6/5) - ln(3/7)
-    #         = 0.182322 + 0.847298 = 1.029619
-    #   var   = 1/(3+3) + 1/(0+3) = 0.5;   z = 1.029619 / sqrt(0.5) = 1.456102
+    # A: apple 3, banana 1 (n_A = 4); B: banana 2, cherry 1 (n_B = 3); corpus: apple 3, banana 3, cherry 1 (7).
+    # Default prior: a0 = 0.1 * min(4, 3) = 0.3 for both groups (stats.prior_strength), in the
+    # corpus's shape: a_apple = a_banana = 0.3 * 3/7 = 0.9/7, a_cherry = 0.3/7.
+    np.testing.assert_allclose(t["prior_a0"], 0.3, rtol=1e-12)
+    # A vs rest (B), apple: y_i = 3, n_i = 4, y_j = 0, n_j = 3 (Monroe et al. 2008, eq. 16)
+    #   delta = ln((3 + 0.9/7) / (4 + 0.3 - 3 - 0.9/7)) - ln((0 + 0.9/7) / (3 + 0.3 - 0 - 0.9/7))
+    #         = ln(21.9/8.2) - ln(0.9/22.2) = ln(486.18/7.38) = ln(65.878049) = 4.187805
+    #   var   = 1/(21.9/7) + 1/(0.9/7) = 0.319635 + 7.777778 = 8.097412  (eq. 20)
+    #   z     = 4.187805 / 2.845596 = 1.471680                          (eq. 22)
     row = t.loc[("A", "apple")]
     assert row["count"] == 3 and row["count_rest"] == 0
     assert row["n_group"] == 4 and row["n_rest"] == 3
-    assert row["log_odds"] == pytest.approx(math.log(6 / 5) - math.log(3 / 7), abs=1e-9)
-    assert row["log_odds"] == pytest.approx(1.029619, abs=1e-6)
-    assert row["z"] == pytest.approx(1.456102, abs=1e-6)
-    # B vs rest (A), banana: y_i = 2, a = 3, n_i = 3; y_j = 1, n_j = 4
-    #   delta = ln((2+3)/(3+7-2-3)) - ln((1+3)/(4+7-1-3)) = ln(5/5) - ln(4/7) = 0.559616
-    #   var = 1/5 + 1/4 = 0.45;  z = 0.559616 / 0.670820 = 0.834226
-    assert t.loc[("B", "banana"), "log_odds"] == pytest.approx(0.559616, abs=1e-6)
-    assert t.loc[("B", "banana"), "z"] == pytest.approx(0.834226, abs=1e-6)
-    # A never uses cherry: delta = ln(1/10) - ln(2/8) = -0.916291
-    assert t.loc[("A", "cherry"), "count"] == 0
-    assert t.loc[("A", "cherry"), "log_odds"] == pytest.approx(-0.916291, abs=1e-6)
+    assert row["log_odds"] == pytest.approx(math.log(21.9 / 8.2) - math.log(0.9 / 22.2), abs=1e-12)
+    assert row["log_odds"] == pytest.approx(4.187805, abs=1e-6)
+    assert row["z"] == pytest.approx(4.187805 / math.sqrt(7 / 21.9 + 7 / 0.9), abs=1e-6)
+    assert row["z"] == pytest.approx(1.471680, abs=1e-6)
+    # B vs rest (A), cherry: y_i = 1, n_i = 3; y_j = 0, n_j = 4; a = 0.3/7
+    #   delta = ln((1 + 0.3/7) / (3 + 0.3 - 1 - 0.3/7)) - ln((0 + 0.3/7) / (4 + 0.3 - 0 - 0.3/7))
+    #         = ln(7.3/15.8) - ln(0.3/29.8) = -0.772136 + 4.598481 = 3.826346
+    assert t.loc[("B", "cherry"), "log_odds"] == pytest.approx(math.log(7.3 / 15.8) - math.log(0.3 / 29.8), abs=1e-12)
+    assert t.loc[("B", "cherry"), "log_odds"] == pytest.approx(3.826346, abs=1e-6)
+    # The old default, the corpus counts as the prior (a0 = 7 tokens compared), swamps the data:
+    #   delta = ln(6/5) - ln(3/7) = 1.029619, z = 1.029619 / sqrt(1/6 + 1/3) = 1.456102
+    old = compare.distinctive_terms(fruit, by="author", min_count=1, prior="corpus").set_index(["group", "term"])
+    assert old.loc[("A", "apple"), "log_odds"] == pytest.approx(math.log(6 / 5) - math.log(3 / 7), abs=1e-9)
+    assert old.loc[("A", "apple"), "z"] == pytest.approx(1.456102, abs=1e-6)
+    assert (old["prior_a0"] == 7).all()
+    # a number is the prior's total mass for every group
+    fixed = compare.distinctive_terms(fruit, by="author", min_count=1, prior=0.3).set_index(["group", "term"])
+    np.testing.assert_allclose(fixed["z"], t["z"], rtol=1e-12)
 
 
-def test_distinctive_terms_g2_log_ratio_and_rates_by_hand(fruit):
+def test_distinctive_terms_exact_test_g2_log_ratio_and_rates_by_hand(fruit):
+    from scipy.stats import binomtest, fisher_exact
+
     t = compare.distinctive_terms(fruit, by="author", min_count=1).set_index(["group", "term"])
     row = t.loc[("A", "apple")]
     # Rayson & Garside: a=3, b=0, c=4, d=3; E1 = 4 * 3 / 7 = 1.714286
-    #   G2 = 2 * 3 * ln(3 / 1.714286) = 6 * ln(1.75) = 6 * 0.559616 = 3.357695
+    #   G2 = 2 * 3 * ln(3 / 1.714286) = 6 * ln(1.75) = 3.357695
     assert row["g2"] == pytest.approx(6 * math.log(1.75), abs=1e-9)
-    assert row["g2"] == pytest.approx(3.357695, abs=1e-6)
     # Log ratio with b = 0 -> 0.5: log2((3/4) / (0.5/3)) = log2(4.5) = 2.169925
     assert row["log_ratio"] == pytest.approx(2.169925, abs=1e-6)
-    # per 1,000 tokens: 3/4 * 1000 = 750; rest 0
     assert row["per_1k"] == pytest.approx(750.0) and row["per_1k_rest"] == 0.0
-    # p = P(chi2_1 > 3.357695) = 0.066892
-    assert row["p"] == pytest.approx(0.066892, abs=1e-6)
+    # Expected counts 1.71 and 1.29 are below 5: the exact binomial test, not chi-squared.
+    # Given the 3 apples, each is A's with p0 = 4/7: P(3) = 64/343, P(0) = 27/343 are the
+    # outcomes no more likely than the one seen (P(1) = 144/343, P(2) = 108/343 are more likely):
+    #   p = 91/343 = 0.265306   (G2's chi-squared p would be 0.066892, 4x smaller)
+    assert row["test"] == "exact"
+    assert row["p"] == pytest.approx(91 / 343, rel=1e-12)
+    assert row["p"] == pytest.approx(binomtest(3, 3, 4 / 7).pvalue, rel=1e-12)
+    # Fisher's exact test of [[3, 0], [1, 3]] (apple vs other words, A vs B) is the other exact
+    # choice: it conditions on the corpus sizes too. Here it gives 0.142857 (= 5/35).
+    fisher = stats.exact_keyness_pvalue(3, 0, 4, 3, method="fisher")
+    assert fisher == pytest.approx(fisher_exact([[3, 0], [1, 3]]).pvalue, rel=1e-12)
+    assert fisher == pytest.approx(5 / 35, rel=1e-12)
 
 
-def test_distinctive_terms_bh_per_group_by_hand(fruit):
-    t = compare.distinctive_terms(fruit, by="author", min_count=1)
-    a = t[t["group"] == "A"].set_index("term")
-    # Three terms tested for A. Sorted p: apple 0.066892 (rank 1), cherry 0.192996 (2), banana 0.406390 (3)
-    #   q = p * m / rank = 0.066892*3/1 = 0.200675; 0.192996*3/2 = 0.289494; 0.406390*3/3 = 0.406390
-    #   (already increasing, so no step-up minimum changes them)
-    assert a.loc["apple", "p_adj"] == pytest.approx(0.200675, abs=1e-6)
-    assert a.loc["cherry", "p_adj"] == pytest.approx(0.289494, abs=1e-6)
-    assert a.loc["banana", "p_adj"] == pytest.approx(0.406390, abs=1e-6)
-    # and it is stats.bh_adjust applied within the group
-    np.testing.assert_allclose(a["p_adj"].to_numpy(), stats.bh_adjust(a["p"].to_numpy()))
+def test_distinctive_terms_three_groups_per_group_bh_by_hand(trio):
+    from scipy.stats import binomtest, chi2
+
+    t = compare.distinctive_terms(trio, min_count=1)
+    by = t.set_index(["group", "term"])
+    assert by.loc["X", "n_group"].iat[0] == 8 and by.loc["Y", "n_group"].iat[0] == 4 and by.loc["Z", "n_group"].iat[0] == 12
+    # X, apple: 6 of the 7 apples, p0 = 8/24 = 1/3: P(6) = 14/2187, P(7) = 1/2187, nothing below
+    # them on the low side (P(0) = 128/2187): p = 15/2187 = 0.006859. With the sizes swapped
+    # (p0 = 2/3) it would be 0.437: the test must take the group's own size.
+    assert by.loc[("X", "apple"), "p"] == pytest.approx(15 / 2187, rel=1e-12)
+    assert by.loc[("X", "apple"), "p"] == pytest.approx(binomtest(6, 7, 1 / 3).pvalue, rel=1e-12)
+    assert binomtest(6, 7, 2 / 3).pvalue == pytest.approx(0.436671, abs=1e-6)
+    # Z, date: 9 vs 1, expected 12 * 10 / 24 = 5 on both sides, not below 5: G2 with chi-squared(1)
+    #   G2 = 2 (9 ln(9/5) + 1 ln(1/5)) = 2 (5.290080 - 1.609438) = 7.361284, p = 0.006664
+    z_date = by.loc[("Z", "date")]
+    assert z_date["test"] == "G2" and z_date["g2"] == pytest.approx(7.361284, abs=1e-6)
+    assert z_date["p"] == pytest.approx(chi2.sf(7.361284, 1), rel=1e-6)
+    # BH within Y over its 4 terms. p (exact binomial, p0 = 4/24 = 1/6):
+    #   banana 2 of 4: 0.131944 (rank 1); cherry 1 of 3: 0.421296 (2); apple 0 of 7: 0.609286 (3); date 1 of 10: 1 (4)
+    #   p * m / rank:  0.527778,  0.842593,  0.812381,  1
+    #   step-up minimum from the top: cherry takes apple's 0.812381
+    y = by.loc["Y"]
+    assert y.loc["banana", "p"] == pytest.approx(binomtest(2, 4, 1 / 6).pvalue, rel=1e-12)
+    assert y.loc["banana", "p_adj"] == pytest.approx(0.527778, abs=1e-6)
+    assert y.loc["apple", "p_adj"] == pytest.approx(0.812381, abs=1e-6)
+    assert y.loc["cherry", "p_adj"] == pytest.approx(0.812381, abs=1e-6)
+    assert y.loc["date", "p_adj"] == 1.0
+    # BH within X (m = 4): apple 0.006859 * 4 = 0.027435; date (0 of 10) 0.037003 * 4/2 = 0.074006
+    x = by.loc["X"]
+    assert x.loc["apple", "p_adj"] == pytest.approx(15 / 2187 * 4, rel=1e-9)
+    assert x.loc["date", "p_adj"] == pytest.approx(x.loc["date", "p"] * 2, rel=1e-12)
+    for g, rows in t.groupby("group"):
+        np.testing.assert_allclose(rows["p_adj"], stats.bh_adjust(rows["p"].to_numpy()), rtol=1e-12)
+    # One criterion: distinctive = adjusted p < alpha, with the direction of the rates
+    assert sorted(zip(t.loc[t["distinctive"], "group"], t.loc[t["distinctive"], "term"])) == [("X", "apple"), ("Z", "date")]
+    assert (t["distinctive"] == (t["p_adj"] < 0.05)).all()
+    assert by.loc[("X", "apple"), "direction"] == "over" and by.loc[("X", "date"), "direction"] == "under"
+    assert by.loc[("X", "cherry"), "direction"] == ""      # 1/8 and 2/16: the same rate
+    assert t["p_min"].isna().all() and (t["n_docs"] == 1).all() and (t["n_docs_rest"] == 2).all()
+    assert list(t.columns) == compare.DISTINCTIVE_COLUMNS
+
+
+def test_distinctive_terms_permutation_test_of_documents_when_every_group_has_three(nine):
+    t = compare.distinctive_terms(nine, min_count=1)
+    assert (t["test"] == "permutation").all()
+    assert (t["n_docs"] == 3).all() and (t["n_docs_rest"] == 6).all()
+    # 3 documents against 6: C(9, 3) = 84 splits, all enumerated; the smallest p is 1/84.
+    assert t["p_min"].eq(1 / 84).all()
+    # Every p is (splits with |difference of pooled rates| >= the observed one) / 84, counted here
+    # by brute force over the splits.
+    docs = {d: (g, text.split()) for d, g, text in NINE}
+    ids = list(docs)
+    n_tok = np.array([len(docs[d][1]) for d in ids], dtype=float)
+
+    def p_by_hand(group, term):
+        cnt = np.array([docs[d][1].count(term) for d in ids], dtype=float)
+        def diff(members):
+            inside = np.isin(np.arange(9), members)
+            return cnt[inside].sum() / n_tok[inside].sum() - cnt[~inside].sum() / n_tok[~inside].sum()
+        observed = abs(diff([i for i, d in enumerate(ids) if docs[d][0] == group]))
+        splits = list(itertools.combinations(range(9), 3))
+        return sum(abs(diff(list(s))) >= observed - 1e-12 for s in splits) / len(splits)
+
+    by = t.set_index(["group", "term"])
+    for (g, term), row in by.iterrows():
+        assert row["p"] == pytest.approx(p_by_hand(g, term), abs=1e-12), (g, term)
+    # apple is in all of X's documents and nowhere else: only the observed split is as extreme,
+    # p = 1/84. BH over X's 4 terms (apple 1/84, lemon 9/84, melon 50/84, kiwi 81/84):
+    #   q = 4/84 = 0.047619, 18/84, 200/252, 81/84 -> apple is distinctive at 0.05.
+    assert by.loc[("X", "apple"), "p"] == pytest.approx(1 / 84)
+    assert by.loc[("X", "apple"), "p_adj"] == pytest.approx(4 / 84)
+    assert by.loc[("X", "apple"), "distinctive"]
+    # Z (lemon 2/84, apple 17/84, kiwi 25/84, melon 50/84): 8/84, 34/84 -> step-up 100/252, 100/252, 50/84
+    assert by.loc[("Z", "apple"), "p_adj"] == pytest.approx(100 / 252)
+    assert by.loc[("Z", "lemon"), "p_adj"] == pytest.approx(8 / 84) and not by.loc[("Z", "lemon"), "distinctive"]
+    assert t["distinctive"].sum() == 1
+    # the same seed, the same p; one group's splits come from its own seed
+    again = compare.distinctive_terms(nine, min_count=1, n_resamples=50, seed=3)
+    assert again["p_min"].eq(1 / 51).all()   # 84 splits > 50: sampled, p >= 1/(1 + 50)
+    pd.testing.assert_frame_equal(again, compare.distinctive_terms(nine, min_count=1, n_resamples=50, seed=3))
+
+
+def test_distinctive_terms_falls_back_to_tokens_below_three_documents():
+    # Drop one of Z's documents: Z has 2, so no group is tested on documents.
+    two = tokenize(_corpus(*NINE[:-1]), cache=False)
+    t = compare.distinctive_terms(two, min_count=1)
+    assert set(t["test"]) <= {"exact", "G2"} and t["p_min"].isna().all()
+    assert t.groupby("group")["n_docs"].first().to_dict() == {"X": 3, "Y": 3, "Z": 2}
+    # X, apple: 4 of the 4 apples, X has 9 of the 21 words: p = (9/21)^4 + ... = binomtest(4, 4, 9/21)
+    from scipy.stats import binomtest
+    row = t.set_index(["group", "term"]).loc[("X", "apple")]
+    assert row["test"] == "exact" and row["p"] == pytest.approx(binomtest(4, 4, 9 / 21).pvalue, rel=1e-12)
+    with pytest.raises(ParameterError, match="at least 3 documents"):
+        compare.distinctive_terms(two, min_count=1, test="permutation")
+    # and with every group at 3 the tokens can still be asked for
+    t3 = compare.distinctive_terms(tokenize(_corpus(*NINE), cache=False), min_count=1, test="tokens")
+    assert set(t3["test"]) <= {"exact", "G2"}
+
+
+def test_distinctive_terms_on_the_seeds(seed_terms):
+    t = seed_terms
+    # One article per group: tokens as units. The default prior lets the data speak: the largest
+    # |z| for Zheng Yu is 4.03 (economic), against 2.07 with the corpus-count prior.
+    assert set(t["test"]) == {"exact", "G2"}
+    zheng = t[t["group"] == "Zheng Yu"]
+    assert zheng["term"].iat[0] == "economic" and zheng["z"].iat[0] == pytest.approx(4.0344, abs=1e-4)
+    # 7 over-used terms by G2 with chi-squared p; 4 when small counts get the exact test
+    over = t[t["distinctive"] & (t["direction"] == "over")]
+    assert sorted(over["term"]) == ["author", "deployment", "economic", "shanghai_cooperation_organization"]
+    chi2_q = t.groupby("group")["g2"].transform(lambda g: stats.bh_adjust(stats.g2_pvalue(g.to_numpy())))
+    assert int(((chi2_q < 0.05) & (t["direction"] == "over")).sum()) == 7
+    # deployment, 5 vs 0: expected 0.87 in Zheng Yu, so exact: p = (998/5705)^5 ... times two sides
+    dep = t[(t["group"] == "Zheng Yu") & (t["term"] == "deployment")].iloc[0]
+    assert dep["test"] == "exact" and dep["p"] == pytest.approx(stats.binom_test_two_sided(5, 5, 998 / 5705), rel=1e-12)
+    assert dep["p"] > 4 * stats.g2_pvalue(dep["g2"])
 
 
 def test_bh_worked_example():
@@ -141,6 +295,17 @@ def test_distinctive_terms_denominators_ignore_listing_options(seed_tokens):
     assert a["n_group"].drop_duplicates().sum() == words.sum()
 
 
+def test_doc_term_counts_match_group_term_counts(seed_tokens):
+    d = compare.doc_term_counts(seed_tokens, column="lemma", drop_stopwords=True, min_count=3)
+    g = compare.group_term_counts(seed_tokens, by="doc_id", column="lemma", drop_stopwords=True, min_count=3)
+    assert list(d.terms) == list(g.terms)
+    order = [list(d.doc_ids).index(x) for x in g.groups]
+    np.testing.assert_array_equal(d.counts.toarray()[order], g.counts)
+    np.testing.assert_array_equal(d.n_tokens[order], g.n_group)
+    ids, sizes = compare.doc_sizes(seed_tokens)
+    np.testing.assert_array_equal(sizes, d.n_tokens)
+
+
 def test_distinctive_terms_guardrails(fruit):
     one_author = tokenize(_corpus(("a", "A", "apple banana"), ("b", "A", "banana cherry")), cache=False)
     with pytest.raises(ParameterError, match="GROUP_BY"):
@@ -149,6 +314,56 @@ def test_distinctive_terms_guardrails(fruit):
         compare.distinctive_terms(fruit, min_count=0)
     with pytest.raises(ParameterError, match="prior"):
         compare.distinctive_terms(fruit, prior="flat")
+    with pytest.raises(ParameterError, match="prior_scale"):
+        compare.distinctive_terms(fruit, prior_scale=0)
+    with pytest.raises(ParameterError, match="test="):
+        compare.distinctive_terms(fruit, test="chi2")
+    with pytest.raises(ParameterError, match="alpha"):
+        compare.distinctive_terms(fruit, alpha=1.0)
+
+
+def _quoted(sentence: str) -> list[str]:
+    import re
+
+    return re.findall(r"“([^”]+)”", sentence)
+
+
+@pytest.mark.parametrize("which", ["seeds", "nine", "trio"])
+def test_summary_sentences_claim_only_distinctive_rows(which, seed_terms, nine, trio):
+    t = {"seeds": lambda: seed_terms, "nine": lambda: compare.distinctive_terms(nine, min_count=1),
+         "trio": lambda: compare.distinctive_terms(trio, min_count=1)}[which]()
+    s = compare.distinctive_summary(t, top_n=3)
+    rows = t.set_index(["group", "term"])
+    for r in s.itertuples(index=False):
+        quoted = _quoted(r.sentence)
+        assert quoted == list(r.terms), r.sentence
+        g = t[t["group"] == r.group]
+        if r.claim == "none":
+            assert not quoted and not g["distinctive"].any() and "no term" in r.sentence
+            continue
+        word = {"over": "over-used", "under": "under-used"}[r.claim]
+        hits = g[g["distinctive"] & (g["direction"] == r.claim)]
+        assert f"{len(hits)} term(s) {word}" in r.sentence
+        for term in quoted:   # every term a sentence calls over- or under-used is a distinctive row
+            assert rows.loc[(r.group, term), "distinctive"], (r.group, term)
+            assert rows.loc[(r.group, term), "direction"] == r.claim
+    # every group is spoken of, and every group with a distinctive term gets its claim
+    assert set(s["group"]) == set(t["group"])
+    claimed = {(g, c) for g, c in zip(s["group"], s["claim"]) if c != "none"}
+    assert claimed == set(zip(t.loc[t["distinctive"], "group"], t.loc[t["distinctive"], "direction"]))
+
+
+def test_summary_says_when_no_term_could_pass(nine):
+    # 5 terms at alpha 0.05: BH needs p <= 0.01 for a first term, but 3 documents against 6
+    # cannot give less than 1/84 = 0.0119.
+    tokens = tokenize(_corpus(*[(d, g, text + (" pear" if d.startswith("y") else "")) for d, g, text in NINE]), cache=False)
+    t = compare.distinctive_terms(tokens, min_count=1)
+    assert t["term"].nunique() == 5 and not t["distinctive"].any()
+    s = compare.distinctive_summary(t)
+    assert (s["claim"] == "none").all()
+    assert all("at this size no term could pass" in x and "0.012" in x for x in s["sentence"])
+    # on the seeds (token tests) no such sentence
+    assert not any("could pass" in x for x in compare.distinctive_summary(compare.distinctive_terms(nine, min_count=1))["sentence"])
 
 
 # ---------------------------------------------------------------------------
@@ -299,6 +514,36 @@ def test_actor_framing_counts_match_hand_counts(seed_tokens):
     assert row["per_1k_low"] <= row["per_1k"] <= row["per_1k_high"]
     assert row["ci_low"] <= row["sentiment_mean"] <= row["ci_high"]
     assert row["n_sentences"] == row["n_scored"] and 0 < row["sentence_share"] <= 1
+    # The rate interval takes He's seven paragraphs as units (stats.rate_ci), and says they are few.
+    f = seed_tokens.frame
+    words = f[(f["doc_id"] == HE) & ~f["is_punct"].astype(bool)]
+    totals = words.groupby("paragraph").size()
+    m = seed_tokens.actors()
+    m = m[(m["doc_id"] == HE) & (m["actor"] == "Russia")].groupby("paragraph").size().reindex(totals.index, fill_value=0)
+    assert len(totals) == 7 and m.sum() == 28
+    iv = stats.rate_ci(m.to_numpy(), totals.to_numpy())
+    assert (row["n_units"], row["few_units"]) == (7, True)
+    assert row["per_1k_low"] == pytest.approx(float(iv.low)) and row["per_1k_high"] == pytest.approx(float(iv.high))
+    # one article: the tone interval resamples sentences, and says so
+    assert (fr["ci_units"] == "sentences").all()
+
+
+def test_actor_tone_resamples_documents_when_there_are_enough():
+    # Ten documents by A, nine by B; each document says one thing about Russia three times,
+    # so the sentences of a document are perfectly clustered.
+    says = ["Russia is great.", "Russia is terrible.", "Russia met them."]
+    docs = [(f"a{i}", "A", " ".join([says[i % 3]] * 3)) for i in range(10)]
+    docs += [(f"b{i}", "B", " ".join([says[i % 3]] * 3)) for i in range(9)]
+    tok = tokenize(_corpus(*docs), cache=False)
+    fr = compare.actor_framing(tok, actors=["Russia"], n_boot=2000, seed=0).set_index("group")
+    assert fr.loc["A", "n_scored"] == 30 and fr.loc["B", "n_scored"] == 27
+    assert fr.loc["A", "ci_units"] == "documents" and fr.loc["B", "ci_units"] == "sentences"
+    # 10 documents carry less information than 27 sentences would if they were independent:
+    # the interval over documents is about sqrt(27/10) = 1.6 times as wide.
+    width = fr["ci_high"] - fr["ci_low"]
+    assert width["A"] > 1.3 * width["B"]
+    assert fr.loc["A", "n_units"] == 10 and not fr.loc["A", "few_units"]   # ten one-paragraph documents
+    assert fr.loc["B", "n_units"] == 9 and fr.loc["B", "few_units"]
 
 
 def test_actor_framing_is_deterministic_and_a_full_grid(seed_tokens):
@@ -381,14 +626,12 @@ def test_topic_similarity_by_hand():
     assert s.loc["Y", "Z"] == pytest.approx(0.311278, abs=1e-6)
 
 
-def test_fightin_words_labels_do_not_overlap(seed_tokens):
-    import itertools
-
+def test_fightin_words_labels_do_not_overlap(seed_terms):
     import matplotlib.pyplot as plt
 
     from corpus_tools.plots.compare import plot_fightin_words
 
-    fig = plot_fightin_words(compare.distinctive_terms(seed_tokens), top_n=10)
+    fig = plot_fightin_words(seed_terms, top_n=10)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     n_labels = 0
@@ -397,4 +640,218 @@ def test_fightin_words_labels_do_not_overlap(seed_tokens):
         n_labels += len(boxes)
         assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), ax.get_title()
     assert n_labels >= 5 * 5  # every group labelled (ties share one label)
+    plt.close(fig)
+
+
+def test_fightin_words_colours_exactly_the_distinctive_rows(seed_terms):
+    import matplotlib.pyplot as plt
+
+    from corpus_tools.plots.compare import plot_fightin_words
+
+    fig = plot_fightin_words(seed_terms, top_n=10)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == sorted(seed_terms["group"].unique())
+    n_coloured = 0
+    for ax, (g, t) in zip(panels, seed_terms.groupby("group", sort=True)):
+        points = {c.get_label().split(" (")[0]: sorted(map(tuple, np.round(c.get_offsets(), 9))) for c in ax.collections}
+        total = t["count"] + t["count_rest"]
+
+        def rows(mask):
+            return sorted(zip(np.round(total[mask], 9), np.round(t.loc[mask, "z"], 9)))
+
+        # every seed term is drawn once, and coloured exactly when the table calls it distinctive
+        over = t["distinctive"] & (t["direction"] == "over")
+        under = t["distinctive"] & (t["direction"] == "under")
+        assert points["over-used"] == rows(over), g
+        assert points["under-used"] == rows(under), g
+        assert points["not distinctive"] == rows(~t["distinctive"]), g
+        n_coloured += int(t["distinctive"].sum())
+        # no other threshold is drawn: no horizontal line at all (the z = ±1.96 lines are gone)
+        assert not [ln for ln in ax.get_lines() if len(set(ln.get_ydata())) == 1]
+        # every coloured point is named
+        label_text = " ".join(x.get_text() for x in ax.texts)
+        for term in t.loc[t["distinctive"], "term"]:
+            assert term.replace("_", " ")[:20] in label_text, (g, term)
+    assert n_coloured == int(seed_terms["distinctive"].sum()) == 5
+    legend = " ".join(x.get_text() for x in fig.legends[0].get_texts())
+    assert "BH-adjusted p < 0.05" in legend and "1.96" not in legend
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------
+# reference_keyness: the corpus against general English (wordfreq)
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_reference(seed_tokens):
+    return compare.reference_keyness(seed_tokens)
+
+
+def test_reference_keyness_worked_example_time(seed_tokens, seed_reference):
+    # "time" occurs 5 times in the seeds (grep -ow -i time seeds/*.txt; no hyphenated
+    # compound or merged phrase contains it). The seeds have 5,705 non-punctuation tokens;
+    # merged phrases count as their words (united_states = 2), which adds 226: 5,931 words.
+    import wordfreq
+    from scipy.stats import binom, poisson
+
+    from corpus_tools.compare.reference import BIN_FACTOR
+
+    row = seed_reference.set_index("term").loc["time"]
+    frame = seed_tokens.frame[~seed_tokens.frame["is_punct"]]
+    extra = int(frame["norm"].astype(str).str.count("_").sum())
+    assert (len(frame), extra) == (5705, 226)
+    assert row["n_tokens"] == 5931 and row["count"] == 5 and row["match"] == "word"
+    # wordfreq stores "time" in the bin of -271 centibels: 10**-2.71 = 0.0019498...,
+    # which word_frequency rounds to 0.00195.
+    f = 10 ** -2.71
+    assert wordfreq.word_frequency("time", "en", wordlist="large") == 0.00195
+    assert row["ref_per_1k"] == pytest.approx(1000 * f, rel=1e-12)
+    # expected = 5931 * 0.0019498446 = 11.5645; the count is below, so the test is at the
+    # bin's lower edge mu_lo = 11.5645 / 10**0.005 = 11.4322:
+    # p = 2 * P(X <= 5; 11.4322) = 2 * exp(-mu) * sum_{j<=5} mu^j / j! = 0.057801
+    mu = 5931 * f
+    assert row["expected"] == pytest.approx(11.564528, abs=1e-6)
+    mu_lo = mu / BIN_FACTOR
+    by_hand = 2 * math.exp(-mu_lo) * sum(mu_lo**j / math.factorial(j) for j in range(6))
+    assert by_hand == pytest.approx(0.0578007, abs=1e-7)
+    assert row["p"] == pytest.approx(by_hand, rel=1e-10)
+    assert row["p"] == pytest.approx(2 * poisson.cdf(5, mu_lo), rel=1e-12)
+    # The exact binomial (5,931 draws at the bin edge) agrees within 0.4%: Poisson is its
+    # limit for a rare word, with a slightly larger variance (conservative).
+    p_binom = 2 * binom.cdf(5, 5931, f / BIN_FACTOR)
+    assert p_binom < row["p"] and row["p"] == pytest.approx(p_binom, rel=0.004)
+    # Log Ratio: log2((5 / 5931) / 0.0019498) = log2(0.43236) = -1.2097
+    assert row["log_ratio"] == pytest.approx(math.log2(5 / 5931 / f), abs=1e-12)
+    assert row["log_ratio"] == pytest.approx(-1.209706, abs=1e-6)
+    assert row["per_1k"] == pytest.approx(5 / 5931 * 1000)
+    assert not row["significant"] and row["p_adj"] > 0.05
+
+
+def test_reference_keyness_bh_and_intervals_agree_with_the_flag(seed_reference):
+    from scipy.stats import chi2
+
+    from corpus_tools.compare.reference import BIN_FACTOR
+
+    words = seed_reference[seed_reference["match"] == "word"]
+    # BH over the tested terms only (unknown, numbers, phrases are not in the family)
+    np.testing.assert_allclose(words["p_adj"], stats.bh_adjust(words["p"].to_numpy()), rtol=1e-12)
+    assert seed_reference.loc[seed_reference["match"] != "word", "p_adj"].isna().all()
+    assert (words["significant"] == (words["p_adj"] < 0.05)).all()
+    # Benjamini & Yekutieli (2005): at level 1 - R * alpha / m the Garwood interval lies
+    # outside the reference bin exactly for the flagged terms.
+    m, r = len(words), int(words["significant"].sum())
+    assert (m, r) == (235, 179)
+    a = 0.05 * r / m
+    # "china": 155 tokens, plus 2 "People's Republic of China" and 1 "South China Sea" (merged
+    # phrases, counted under their words): 158 of 5,931 words against 0.75 expected.
+    china = words.set_index("term").loc["china"]
+    assert china["count"] == 158
+    lower = chi2.ppf(a / 2, 2 * 158) / 2
+    assert china["log_ratio_low"] == pytest.approx(math.log2(lower / china["expected"]), rel=1e-12)
+    edge = math.log2(BIN_FACTOR)
+    outside = (words["log_ratio_low"] > edge) | (words["log_ratio_high"] < -edge)
+    assert (outside == words["significant"]).all()
+    assert china["significant"] and china["log_ratio"] == pytest.approx(math.log2(158 / 5931 / 10**-3.9))
+    # "belt" never stands alone in the seeds: 3 "Belt and Road" + 2 "BRI" (belt_and_road_initiative)
+    # + 1 "Silk Road Economic Belt" (a phrase used once: not listed itself, still counted under
+    # its words). "and" inside the phrase is still a stopword, so it is not listed.
+    t = seed_reference.set_index("term")
+    assert t.loc["belt_and_road_initiative", "count"] == 5 and t.loc["belt", "count"] == 6
+    assert "and" not in t.index and "silk_road_economic_belt" not in t.index
+
+
+def test_reference_keyness_min_count_both_sides():
+    corpus = _corpus(("a", "A", "Apple apple apple banana banana."))
+    tokens = tokenize(corpus, cache=False)
+    t = compare.reference_keyness(tokens, min_count=2)
+    assert dict(zip(t["term"], t["count"])) == {"apple": 3, "banana": 2}
+    assert (t["n_tokens"] == 5).all() and (t["group"] == compare.reference.ALL).all()
+    t3 = compare.reference_keyness(tokens, min_count=3)
+    assert t3["term"].tolist() == ["apple"]   # count == min_count is listed, one below is not
+    with pytest.raises(ParameterError, match="min_count=4"):
+        compare.reference_keyness(tokens, min_count=4)
+    # per group: each group is listed on its own counts
+    corpus = _corpus(("a", "A", "Apple apple apple banana."), ("b", "B", "Banana banana apple."))
+    g = compare.reference_keyness(tokenize(corpus, cache=False), by="author", min_count=2)
+    assert list(zip(g["group"], g["term"], g["count"])) == [("A", "apple", 3), ("B", "banana", 2)]
+
+
+def test_reference_keyness_unknown_multiword_number_and_clitic_are_not_tested():
+    corpus = _corpus(("a", "A", "Zorblax zorblax met the United States and China's envoy in 2019, "
+                                "and the United States met zorblax and J. Smith again in 2019."))
+    tokens = tokenize(corpus, cache=False)
+    t = compare.reference_keyness(tokens, min_count=1, drop_stopwords=False).set_index("term")
+    assert t.loc["zorblax", "match"] == "unknown" and t.loc["zorblax", "count"] == 3
+    assert t.loc["2019", "match"] == "number"
+    assert t.loc["'s", "match"] == "clitic"
+    assert t.loc["j.", "match"] == "abbreviation"   # an initial, not wordfreq's "j"
+    # The merged phrase is listed but not tested; its words are counted under each word,
+    # and the corpus size counts it as two words: 22 tokens (Zorblax, zorblax, met, the,
+    # United States, and, China, 's, envoy, in, 2019, and, the, United States, met, zorblax,
+    # and, J., Smith, again, in, 2019) + 2 = 24 words.
+    assert t.loc["united_states", "match"] == "multiword" and t.loc["united_states", "count"] == 2
+    assert t.loc["united", "count"] == 2 and t.loc["states", "count"] == 2 and t.loc["states", "match"] == "word"
+    n_tokens = int((~tokens.frame["is_punct"]).sum())
+    assert n_tokens == 22 and (t["n_tokens"] == 24).all()
+    untested = t[t["match"] != "word"]
+    assert untested[["ref_per_1k", "expected", "log_ratio", "p", "p_adj"]].isna().all().all()
+    assert not untested["significant"].any()
+    assert t.loc["china", "match"] == "word" and np.isfinite(t.loc["china", "p"])
+    # the tested rows come first in the table
+    table = compare.reference_keyness(tokens, min_count=1, drop_stopwords=False)
+    tested = (table["match"] == "word").to_numpy()
+    assert tested[: tested.sum()].all()
+    with pytest.raises(ParameterError, match="column='norm'"):
+        compare.reference_keyness(tokens, column="lemma")
+    with pytest.raises(ParameterError, match="alpha"):
+        compare.reference_keyness(tokens, alpha=1.5)
+    with pytest.raises(ParameterError, match="wordlist"):
+        compare.reference_keyness(tokens, wordlist="huge")
+
+
+def test_reference_frequencies_match_wordfreq(seed_tokens):
+    import wordfreq
+
+    terms = seed_tokens.frame["norm"].cat.categories
+    terms = terms[terms != ""]
+    ref = compare.reference_frequencies(terms)
+    # A term matched as a word is one word for wordfreq's own tokenizer, and its frequency
+    # is word_frequency's, before word_frequency rounds it to three significant figures.
+    for term, match, f in ref.itertuples(index=False):
+        parts = wordfreq.lossy_tokenize(term, "en")
+        if match == "word":
+            assert len(parts) == 1
+            assert wordfreq.word_frequency(term, "en", wordlist="large") == float(f"{f:.3g}")
+            assert parts == [term]
+        elif match == "multiword":
+            assert "_" in term or len(parts) > 1
+    assert ref.set_index("term").loc["eastphalian", "match"] == "unknown"
+    # Terms that are not plain ASCII words go through wordfreq's tokenizer: "café" is one word
+    # (bin -525 cB); "u.s." and the initial "a." would be read as "u.s" and the article "a";
+    # "non-alignment" (hyphens="keep") and "d'ivoire" are two words.
+    odd = compare.reference_frequencies(["café", "u.s.", "a.", "non-alignment", "d'ivoire", "_", "70th", "'re"])
+    assert odd["match"].tolist() == ["word", "abbreviation", "abbreviation", "multiword", "multiword",
+                                     "multiword", "number", "clitic"]
+    assert odd["frequency"].iat[0] == pytest.approx(10 ** -5.25, rel=1e-12)
+    assert odd["frequency"].iloc[1:].isna().all()
+    with pytest.raises(ParameterError, match="wordlist"):
+        compare.reference_frequencies(["china"], wordlist="medium")
+    assert compare.reference.ALL == __import__("corpus_tools.keywords", fromlist=["ALL"]).ALL
+
+
+def test_reference_keyness_figure_marks_the_flagged_rows(seed_reference):
+    import matplotlib.pyplot as plt
+
+    from corpus_tools.plots.compare import plot_reference_keyness
+
+    fig = plot_reference_keyness(seed_reference, top_n=10)
+    bars = {p.get_gid(): p for p in fig.axes[0].patches if p.get_gid()}
+    words = seed_reference[seed_reference["match"] == "word"].set_index("term")
+    over = words[words["log_ratio"] > 0].nlargest(10, "log_ratio").index
+    under = words[words["log_ratio"] < 0].index
+    assert len(under) == 4   # only 4 words are rarer here than in general English: help, year, great, time
+    assert set(bars) == set(over) | set(under)
+    for term, bar in bars.items():
+        assert bar.get_fill() == bool(words.loc[term, "significant"]), term
+        assert np.sign(bar.get_width()) == np.sign(words.loc[term, "log_ratio"])
+    assert sum(b.get_fill() for b in bars.values()) == 10   # all 10 over-used flagged, no under-used one
     plt.close(fig)

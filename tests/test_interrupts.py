@@ -7,10 +7,11 @@ Issue 9's promises, tested with real processes and real signals:
   mid-cache-write leaves every output file either as it was or exactly the
   new complete version, never truncated; the killed run's kernel does not
   linger; the next full run gives the exact reference bytes;
-* two runs into the same output folder, and two processes tokenizing the same
-  corpus into the same cache, both succeed and leave valid outputs;
+* two runs into the same output folder (with the same cache folder or
+  different ones), and two processes tokenizing the same corpus into the same
+  cache, both succeed and leave valid outputs;
 * a corrupt or half-written cache is rebuilt (with a warning when a file is
-  corrupt); cache files are parquet and JSON, never pickle;
+  corrupt); cache files are Arrow IPC and JSON, never pickle;
 * a read-only corpus goes through load, tokenize and a run unchanged (bytes and
   mtimes).
 
@@ -56,9 +57,12 @@ SEEDS = ROOT / "seeds"
 #: ``atomic_write_bytes`` and the token cache write ``.NAME.<random>.tmp`` beside
 #: the target; a SIGKILL can leave one behind (``*.tmp`` is gitignored).
 TEMP = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{6,}\.tmp$")
-#: ``run_notebooks`` keeps the names of the figures a notebook saved here while
-#: it runs, and removes it before the notebook's next run.
+#: Older runs kept the names of the figures a notebook saved in such a log.
 FIGURE_LOG = re.compile(r"^\.figures-\d\d\.log$")
+#: The run's bookkeeping in its output folder: the list of the files it wrote
+#: (part of the outputs), its lock (an empty file), and the staging folders of
+#: a killed run (removed by the next run).
+MARKER, LOCK, STAGING = ".corpus-tools-output", ".corpus-tools-run.lock", ".corpus-tools-staging/"
 
 
 # ---------------------------------------------------------------------------
@@ -294,7 +298,9 @@ def _split_leftovers(tree: dict[str, bytes]) -> tuple[dict[str, bytes], list[str
     outputs, leftovers = {}, []
     for rel, data in tree.items():
         name = rel.rsplit("/", 1)[-1]
-        if TEMP.match(name) or FIGURE_LOG.match(name):
+        if rel == LOCK:
+            continue
+        if TEMP.match(name) or FIGURE_LOG.match(name) or rel.startswith(STAGING):
             leftovers.append(rel)
         else:
             outputs[rel] = data
@@ -307,6 +313,11 @@ def _assert_complete(tree: dict[str, bytes]) -> None:
 
     kinds = {}
     for rel, data in tree.items():
+        if rel == LOCK:
+            continue
+        if rel == MARKER:  # lists exactly the outputs
+            assert json.loads(data)["files"] == sorted(set(tree) - {MARKER, LOCK}), data
+            continue
         suffix = rel.rsplit(".", 1)[-1]
         kinds[suffix] = kinds.get(suffix, 0) + 1
         if suffix == "png":
@@ -351,9 +362,9 @@ def references(bench, tmp_path_factory) -> dict[int, dict[str, bytes]]:
             _assert_complete(refs[version])
     # the versions differ in every figure, notebook and report, so "as it was"
     # and "fully updated" are distinguishable for each file (the index lists
-    # titles only)
+    # titles only; the marker lists file names)
     same = [r for r in refs[1] if refs[1][r] == refs[2].get(r)]
-    assert same == ["reports/index.html"]
+    assert same == [MARKER, LOCK, "reports/index.html"]
     return refs
 
 
@@ -382,10 +393,10 @@ KILLS = [
     Kill("kill mid-notebook write", signal.SIGTERM, "driver", r"replace-00-tiny\.ipynb", slow=r"00-tiny\.ipynb"),
     Kill("Ctrl-C between notebooks (report write)", signal.SIGINT, "driver", r"replace-00-tiny\.html",
          slow=r"00-tiny\.html"),
-    Kill("kill mid-cache write", signal.SIGTERM, "driver", rf"replace-{_CACHE}\.tokens\.parquet",
-         slow=rf"{_CACHE}\.tokens\.parquet", fresh_cache=True),
-    Kill("power cut before the cache index", signal.SIGKILL, "all", rf"replace-{_CACHE}\.json",
-         slow=rf"{_CACHE}\.json", fresh_cache=True),
+    Kill("kill mid-cache write", signal.SIGTERM, "driver", rf"replace-{_CACHE}\.tokens\.arrow",
+         slow=rf"{_CACHE}\.tokens\.arrow", fresh_cache=True),
+    Kill("power cut before the cache index", signal.SIGKILL, "all", rf"replace-{_CACHE}\.index\.json",
+         slow=rf"{_CACHE}\.index\.json", fresh_cache=True),
     Kill("kill mid-manifest write", signal.SIGTERM, "driver", r"replace-manifest\.json", slow=r"manifest\.json"),
 ]
 
@@ -436,7 +447,7 @@ def _cache_is_sound(bench: Bench, cache: Path) -> None:
 
 
 def _assert_complete_entries(folder: Path) -> list[str]:
-    """Every cache entry has its JSON index, its lock and the same parquet
+    """Every cache entry has its JSON index, its lock and the same Arrow
     tables as the others, and nothing else is there; the entries' stems."""
     layouts: dict[str, list[str]] = {}
     for f in folder.iterdir():
@@ -444,8 +455,8 @@ def _assert_complete_entries(folder: Path) -> list[str]:
         layouts.setdefault(stem, []).append(rest)
     for stem, parts in layouts.items():
         parts.sort()
-        assert "json" in parts and "lock" in parts, (stem, parts)
-        assert all(p in ("json", "lock") or p.endswith(".parquet") for p in parts), (stem, parts)
+        assert "index.json" in parts and "lock" in parts, (stem, parts)
+        assert all(p in ("index.json", "lock") or p.endswith(".arrow") for p in parts), (stem, parts)
     assert len({tuple(p) for p in layouts.values()}) == 1, layouts
     _assert_cache_is_data(folder)
     return sorted(layouts)
@@ -460,9 +471,9 @@ def _assert_one_entry(folder: Path) -> str:
 
 def _assert_cache_is_data(folder: Path) -> None:
     for f in folder.iterdir():
-        if f.suffix == ".parquet":
-            head, tail = f.open("rb").read(4), f.read_bytes()[-4:]
-            assert head == tail == b"PAR1", f.name
+        if f.suffix == ".arrow":  # Arrow IPC file: magic at both ends
+            head, tail = f.open("rb").read(6), f.read_bytes()[-6:]
+            assert head == tail == b"ARROW1", f.name
         elif f.suffix == ".json":
             json.loads(f.read_text(encoding="utf-8"))
         elif f.suffix == ".lock" or TEMP.match(f.name):
@@ -517,7 +528,8 @@ def test_killed_runs_leave_every_output_old_or_new(bench, references, tmp_path):
 
         after = _tree(out)
         outputs, leftovers = _split_leftovers(after)
-        new = references[version]
+        before = _split_leftovers(before)[0]
+        new = _split_leftovers(references[version])[0]
         for rel, data in outputs.items():
             assert data == before.get(rel) or data == new.get(rel), (
                 f"{kill.name}: {rel} is neither as it was nor the complete new version "
@@ -541,7 +553,7 @@ def test_killed_runs_leave_every_output_old_or_new(bench, references, tmp_path):
     status, err = _finish(_start_run(bench, out, version, shared_cache))
     assert status == 0, err[-2000:]
     outputs, leftovers = _split_leftovers(_tree(out))
-    assert outputs == references[version]
+    assert outputs == _split_leftovers(references[version])[0]
     # what may remain are temporary files of writes a SIGKILL cut short (gitignored *.tmp)
     assert all(TEMP.match(r.rsplit("/", 1)[-1]) for r in leftovers), leftovers
 
@@ -549,18 +561,23 @@ def test_killed_runs_leave_every_output_old_or_new(bench, references, tmp_path):
 # ---------------------------------------------------------------------------
 # Concurrency
 # ---------------------------------------------------------------------------
-def test_two_runs_into_the_same_folder_both_succeed(bench, references, tmp_path):
+@pytest.mark.parametrize("caches", ["one cache", "two caches"])
+def test_two_runs_into_the_same_folder_both_succeed(bench, references, tmp_path, caches):
+    """The lock is in the output folder: runs with different cache folders take turns too."""
     out = tmp_path / "out"
-    cache = tmp_path / "cache"  # cold: both kernels want to build the same cache entry
-    procs = [_start_run(bench, out, 1, cache) for _ in range(2)]
+    # cold: both kernels want to build the same cache entry, or each its own
+    cache = [tmp_path / "cache", tmp_path / ("cache" if caches == "one cache" else "cache2")]
+    procs = [_start_run(bench, out, 1, c) for c in cache]
     results = [_finish(p) for p in procs]
     assert [status for status, _ in results] == [0, 0], [err[-1500:] for _, err in results]
     outputs, leftovers = _split_leftovers(_tree(out))
     assert leftovers == []
-    assert outputs == references[1]
+    assert outputs == _split_leftovers(references[1])[0]
+    _assert_complete(_tree(out))
     # one entry, unless the tokenizer's code was edited between the two kernels
     # (its hash is part of the key); either way every entry is complete
-    _assert_complete_entries(cache / "tokens")
+    for c in set(cache):
+        _assert_complete_entries(c / "tokens")
 
 
 TOKENIZE_SCRIPT = textwrap.dedent(
@@ -629,7 +646,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
     cache = tmp_path / "tokens"
     good = tokenize(small_corpus, cache=cache, progress=False)
     stem = _assert_one_entry(cache)
-    tables = sorted(cache.glob("*.parquet"), key=lambda f: f.stat().st_size)
+    tables = sorted(cache.glob("*.arrow"), key=lambda f: f.stat().st_size)
     if damage == "truncated table":  # a copy or a disk that gave out halfway
         named = tables[-1]
         named.write_bytes(named.read_bytes()[: named.stat().st_size // 2])
@@ -637,7 +654,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
         named = tables[0]
         named.unlink()
     elif damage == "corrupt index":
-        named = cache / f"{stem}.json"
+        named = cache / f"{stem}.index.json"
         named.write_text('{"rows": {"tokens": ')
     else:  # a sync tool mixed two entries: a valid table of the wrong size
         other = tokenize(small_corpus.select(doc_ids=small_corpus.doc_ids[:3]),
@@ -653,7 +670,7 @@ def test_damaged_cache_is_rebuilt(small_corpus, bench, tmp_path, damage):
     messages = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
     assert messages, "a damaged cache file must be reported"
     names = re.escape(str(named)) if named else re.escape(str(cache / stem)) + r"\.[\w.]+"
-    pattern = rf"{names}: token cache file is corrupt or unreadable \(.+\); rebuilding it\."
+    pattern = rf"{names}: tokens cache file is corrupt or unreadable \(.+\); rebuilding it\."
     assert all(re.fullmatch(pattern, m, flags=re.S) for m in messages), messages
     assert not healed.from_cache
     pd.testing.assert_frame_equal(healed.frame, good.frame)

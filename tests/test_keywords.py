@@ -1,7 +1,11 @@
-"""keywords: counts checked by hand in the seed texts, bootstrap guarantees, KWIC, change().
+"""keywords: counts checked by hand in the seed texts, intervals, tests and trends, KWIC, change().
 
 Also the figures of notebook 02 (:mod:`corpus_tools.plots.keywords`), the
 term explorer (:mod:`corpus_tools.explore`) and :func:`corpus_tools.corpus.date_order`.
+
+Handmade corpora (:func:`_doc`) have every count and token total fixed by
+construction, so intervals, test statistics and p-values can be checked
+against numbers computed by hand (written next to each expected value).
 
 Hand counts were made by reading the body paragraphs of each seed (headings
 such as 002's "Closer — But No Alliance" and removed chrome are not text)
@@ -9,6 +13,7 @@ and are written next to each expected value.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -20,7 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from corpus_tools import keywords  # noqa: E402
+from corpus_tools import keywords, stats  # noqa: E402
 from corpus_tools.corpus import Corpus, Document, date_order, load_corpus  # noqa: E402
 from corpus_tools.errors import MetadataError, ParameterError  # noqa: E402
 from corpus_tools.explore import explore, term_report  # noqa: E402
@@ -181,78 +186,250 @@ def test_check_terms_and_concept_terms(tokens):
 
 
 # ---------------------------------------------------------------------------
-# trend: bootstrap guarantees
+# trend: intervals that hold their level (stats.rate_ci)
 # ---------------------------------------------------------------------------
 TERMS = {"alliance": ["alliance"], "NATO": ["nato"], "trade war": ["trade_war"],
          "multipolar": ["multipolar_world", "multi-polarization"]}
+#: -ln(0.025): Garwood's 95% upper bound for a zero count is this many events.
+ZERO_UPPER = 3.6888794541139363
+
+
+def _doc(doc_id: str, date: str, counts, *, n: int = 100, author: str = "", term: str = "tank") -> Document:
+    """A document of len(counts) paragraphs of ``n`` tokens each, paragraph i holding counts[i] ``term``s.
+
+    The other tokens are "cat", so every count and total is known by construction.
+    """
+    paragraphs = tuple(" ".join([term] * c + ["cat"] * (n - c)) for c in counts)
+    precision = {4: "year", 7: "month", 10: "day"}[len(date)]
+    return Document(doc_id=doc_id, date=date, date_precision=precision, author=author, paragraphs=paragraphs)
+
+
+def _corpus_tokens(*docs: Document):
+    return tokenize(Corpus(list(docs)), cache=False)
 
 
 def test_trend_counts_intervals_and_zero_rows(tokens):
-    tr = keywords.trend(tokens, TERMS, n_boot=200, seed=3)
-    assert {"doc_id", "date", "date_precision", "term", "count", "per_1k", "ci_low", "ci_high"} <= set(tr.columns)
+    tr = keywords.trend(tokens, TERMS)
+    assert {"doc_id", "date", "date_precision", "term", "count", "per_1k", "ci_low", "ci_high",
+            "n_units", "few_units", "dispersion"} <= set(tr.columns)
     assert len(tr) == 5 * len(TERMS)
     # sorted on the date axis: 2014-11-21, 2016-07-07, 2018-06, 2019-06-18, 2019 (drawn 1 July)
     assert list(dict.fromkeys(tr["doc_id"])) == [D001, D000, D002, D004, D003]
     alliance = tr[tr["term"] == "alliance"].set_index("doc_id")
     assert alliance.loc[D002, "count"] == 8 and alliance.loc[D003, "count"] == 15
     assert (tr["ci_low"] <= tr["per_1k"]).all() and (tr["per_1k"] <= tr["ci_high"]).all()
+    assert (tr["ci_low"] < tr["ci_high"]).all()  # no zero-width interval, ever
     assert not tr[["per_1k", "ci_low", "ci_high"]].isna().any().any()
-    # 000 never says "alliance": rate 0 with the interval [0, 0], not NaN
+    # 000 never says "alliance" in its 998 tokens: rate 0 with the exact Poisson
+    # upper bound 3.689 / 998 tokens = 3.696 per 1,000 -- not [0, 0] as the bootstrap gave.
     zero = alliance.loc[D000]
-    assert (zero["count"], zero["per_1k"], zero["ci_low"], zero["ci_high"]) == (0, 0.0, 0.0, 0.0)
-    # the interval of a term found in several paragraphs has positive width
-    assert alliance.loc[D003, "ci_high"] > alliance.loc[D003, "ci_low"]
+    assert (zero["count"], zero["n_tokens"], zero["per_1k"], zero["ci_low"]) == (0, 998, 0.0, 0.0)
+    assert zero["ci_high"] == pytest.approx(1000 * ZERO_UPPER / 998, rel=1e-9)
+    assert zero["ci_high"] == pytest.approx(3.6963, abs=1e-4)
+    assert np.isnan(zero["dispersion"])
+    # "trade war" in 001: 0 in 887 tokens -> [0, 4.16], the interval the methods review asked for
+    trade = tr[(tr["term"] == "trade war") & (tr["doc_id"] == D001)].iloc[0]
+    assert trade["n_tokens"] == 887 and trade["ci_high"] == pytest.approx(4.1588, abs=1e-4)
     assert (tr["unit"] == "paragraph").all()
+    # paragraphs per seed: 000 11, 001 9, 002 24, 003 25, 004 7 -> few units below 10
+    units = tr.drop_duplicates("doc_id").set_index("doc_id")
+    assert units["n_units"].to_dict() == {D000: 11, D001: 9, D002: 24, D003: 25, D004: 7}
+    assert units["few_units"].to_dict() == {D000: False, D001: True, D002: False, D003: False, D004: True}
     # "multi-polarization" is matched as a phrase: once in 000 and once in 004
     multi = tr[tr["term"] == "multipolar"].set_index("doc_id")["count"]
     assert (multi[D000], multi[D003], multi[D004]) == (1, 3, 1)
 
 
-def test_trend_is_reproducible_with_a_seed(tokens):
-    a = keywords.trend(tokens, TERMS, n_boot=200, seed=7)
-    b = keywords.trend(tokens, TERMS, n_boot=200, seed=7)
-    c = keywords.trend(tokens, TERMS, n_boot=200, seed=8)
-    pd.testing.assert_frame_equal(a, b)
-    assert not np.allclose(a["ci_high"], c["ci_high"])
+def test_trend_interval_is_rate_ci_over_the_documents_paragraphs(tokens):
+    # Counted independently of keywords: the lemma column grouped by paragraph.
+    frame = tokens.frame
+    words = frame[(frame["doc_id"] == D003) & ~frame["is_punct"]]
+    totals = words.groupby("paragraph", observed=True).size()
+    hits = (words["lemma"] == "alliance").groupby(words["paragraph"], observed=True).sum()
+    expect = stats.rate_ci(hits.to_numpy(float), totals.to_numpy(float))
+    row = keywords.trend(tokens, {"alliance": ["alliance"]}).set_index("doc_id").loc[D003]
+    assert (row["count"], row["n_units"]) == (15, 25)
+    assert (row["ci_low"], row["per_1k"], row["ci_high"]) == pytest.approx(
+        (float(expect.low), float(expect.estimate), float(expect.high)), rel=1e-12)
     # a document's interval does not depend on which other documents are selected
-    only = keywords.trend(tokens.select([D002]), TERMS, n_boot=200, seed=7)
-    pd.testing.assert_frame_equal(
-        only.reset_index(drop=True), a[a["doc_id"] == D002].reset_index(drop=True)
-    )
+    only = keywords.trend(tokens.select([D003]), {"alliance": ["alliance"]}).iloc[0]
+    assert only["ci_high"] == row["ci_high"]
+
+
+def test_trend_worked_example_and_the_few_units_boundary():
+    assert stats.FEW_UNITS == 10
+    # Ten paragraphs of 100 tokens, one "tank" in each: no spread between
+    # paragraphs, so the interval is Garwood's for 10 events in 1,000 tokens:
+    # chi2(0.025; 20 df) / 2 = 9.5908 / 2 and chi2(0.975; 22 df) / 2 = 36.7807 / 2,
+    # i.e. [4.795, 18.390] per 1,000.
+    even = _corpus_tokens(_doc("even", "2000", [1] * 10), _doc("nine", "2001", [1] * 9))
+    tr = keywords.trend(even, {"tank": ["tank"]}).set_index("doc_id")
+    row = tr.loc["even"]
+    assert (row["count"], row["n_tokens"], row["per_1k"]) == (10, 1000, 10.0)
+    assert row["ci_low"] == pytest.approx(9.590777 / 2, abs=1e-5)
+    assert row["ci_high"] == pytest.approx(36.780714 / 2, abs=1e-5)
+    # exactly FEW_UNITS paragraphs is enough; one fewer is flagged
+    assert (row["n_units"], row["few_units"]) == (10, False)
+    assert (tr.loc["nine", "n_units"], tr.loc["nine", "few_units"]) == (9, True)
+    # The same 10 occurrences crowded into one paragraph: the jackknife sees
+    # the burst (dispersion > 1) and the interval widens well past Garwood's.
+    burst = _corpus_tokens(_doc("burst", "2000", [10] + [0] * 9))
+    b = keywords.trend(burst, {"tank": ["tank"]}).iloc[0]
+    assert b["per_1k"] == 10.0 and b["dispersion"] > 5
+    assert b["ci_high"] > 2 * row["ci_high"] and b["ci_low"] < row["ci_low"]
 
 
 def test_trend_pools_variants_without_double_counting(tokens):
     # "allies" (a surface form) is a subset of the lemma "ally": pooled, each token counts once.
-    one = keywords.trend(tokens, {"ally": ["ally"]}, n_boot=50)
-    two = keywords.trend(tokens, {"ally": ["ally", "allies", "ALLY"]}, n_boot=50)
+    one = keywords.trend(tokens, {"ally": ["ally"]})
+    two = keywords.trend(tokens, {"ally": ["ally", "allies", "ALLY"]})
     assert one["count"].tolist() == two["count"].tolist()
     # 002: "former ally", "network of allies", "China allies with", "bound by
     # its allies", "formally ally itself" = 5
     assert one.set_index("doc_id").loc[D002, "count"] == 5
 
 
-def test_trend_by_year_resamples_documents(tokens):
-    tr = keywords.trend(tokens, {"alliance": ["alliance"]}, by="year", n_boot=200)
+def test_trend_by_year_uses_documents_as_units(tokens):
+    tr = keywords.trend(tokens, {"alliance": ["alliance"]}, by="year")
     assert tr["date"].tolist() == ["2014", "2016", "2018", "2019"]
     row = tr.set_index("date").loc["2019"]
-    assert (row["count"], row["unit"], row["n_units"], row["doc_id"]) == (18, "document", 2, "")
+    assert (row["count"], row["unit"], row["n_units"], row["few_units"], row["doc_id"]) == (18, "document", 2, True, "")
     assert row["ci_low"] <= row["per_1k"] <= row["ci_high"]
-    # 2018 is one document (002, 8 "alliance"): nothing to resample, so the
-    # interval collapses onto the estimate -- the plot rings such points.
+    # 2018 is one document (002: 8 "alliance" in 1,826 tokens). One unit
+    # cannot show how documents vary, so the interval is Garwood's:
+    # chi2(0.025; 16) / 2 = 6.9077 / 2, chi2(0.975; 18) / 2 = 31.5264 / 2 -> [1.891, 8.633].
     one = tr.set_index("date").loc["2018"]
-    assert one["n_units"] == 1 and one["count"] == 8
-    assert one["ci_low"] == one["per_1k"] == one["ci_high"]
+    assert (one["n_units"], one["count"], one["n_tokens"], one["few_units"]) == (1, 8, 1826, True)
+    assert one["ci_low"] == pytest.approx(1000 * 6.907664 / 2 / 1826, abs=1e-4)
+    assert one["ci_high"] == pytest.approx(1000 * 31.526378 / 2 / 1826, abs=1e-4)
+
+
+def test_trend_by_author_with_three_unequal_groups():
+    # A: one document; B: two; C: four, of unequal lengths -- each group's
+    # interval is rate_ci over its own documents, whatever the order of groups.
+    docs = [_doc("a1", "2001", [2, 0]),
+            _doc("b1", "2002", [1, 1, 1]), _doc("b2", "2003", [0], n=50),
+            _doc("c1", "2004", [3]), _doc("c2", "2005", [0, 0]), _doc("c3", "2006", [5], n=200), _doc("c4", "2007", [1])]
+    authors = {"a1": "A", "b1": "B", "b2": "B", "c1": "C", "c2": "C", "c3": "C", "c4": "C"}
+    docs = [dataclasses.replace(d, author=authors[d.doc_id]) for d in docs]
+    tr = keywords.trend(_corpus_tokens(*docs), {"tank": ["tank"]}, by="author").set_index("group")
+    assert tr["n_units"].to_dict() == {"A": 1, "B": 2, "C": 4}
+    assert tr["count"].to_dict() == {"A": 2, "B": 3, "C": 9}
+    assert tr["n_tokens"].to_dict() == {"A": 200, "B": 350, "C": 600}
+    expect = stats.rate_ci([3.0, 0.0, 5.0, 1.0], [100.0, 200.0, 200.0, 100.0])
+    assert tr.loc["C", "per_1k"] == pytest.approx(15.0)
+    assert (tr.loc["C", "ci_low"], tr.loc["C", "ci_high"]) == pytest.approx((float(expect.low), float(expect.high)))
+    # only a group whose documents share one date keeps it (A has a single document)
+    assert tr["date"].to_dict() == {"A": "2001", "B": "", "C": ""}
 
 
 def test_trend_rejects_bad_parameters(tokens):
     with pytest.raises(ParameterError):
-        keywords.trend(tokens, {}, n_boot=10)
+        keywords.trend(tokens, {})
     with pytest.raises(ParameterError):
-        keywords.trend(tokens, {"x": []}, n_boot=10)
+        keywords.trend(tokens, {"x": []})
     with pytest.raises(ParameterError):
-        keywords.trend(tokens, ["alliance"], n_boot=0)
+        keywords.trend(tokens, ["alliance"], ci=1.5)
     with pytest.raises(ParameterError):
-        keywords.trend(tokens, [""], n_boot=10)
+        keywords.trend(tokens, [""])
+    with pytest.raises(TypeError):
+        keywords.trend(tokens, ["alliance"], n_boot=100)  # nothing is resampled any more
+
+
+# ---------------------------------------------------------------------------
+# trend_model / trend_curve: a planted slope, the refusals, both sides of each boundary
+# ---------------------------------------------------------------------------
+def _nb_corpus(years, *, rate=0.005, slope=-0.5, alpha=0.2, n=2000, seed=11):
+    """Documents whose "tank" count is negative binomial with a planted slope per decade.
+
+    Count_i ~ Poisson(n * rate * exp(slope * (year_i - mean) / 10) * G_i), G_i ~ Gamma(1/alpha, alpha):
+    the NB2 model of stats.nb_trend with dispersion alpha.
+    """
+    rng = np.random.default_rng(seed)
+    years = np.asarray(years, dtype=float)
+    mu = n * rate * np.exp(slope * (years - years.mean()) / 10)
+    y = rng.poisson(mu * rng.gamma(1 / alpha, alpha, size=len(years)))
+    docs = [_doc(f"d{i:03d}", str(int(yr)), [int(c)], n=n) for i, (yr, c) in enumerate(zip(years, y))]
+    return _corpus_tokens(*docs), y
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return _nb_corpus(np.arange(1980, 2020))
+
+
+def test_trend_model_recovers_a_planted_slope(planted):
+    tok, y = planted
+    model = keywords.trend_model(tok, {"tank": ["tank"], "dog": ["dog"]})
+    row = model.set_index("term").loc["tank"]
+    planted_pct = 100 * (np.exp(-0.5) - 1)  # -39.3% per decade
+    assert row["estimated"] and row["method"] == "negative_binomial"
+    assert (row["n_docs"], row["n_dates"], row["date_from"], row["date_to"]) == (40, 40, "1980", "2019")
+    assert row["pct_low"] < planted_pct < row["pct_high"]
+    assert row["pct_high"] < 0 and row["significant"] and row["direction"] == "fell"
+    # the same numbers as stats.nb_trend on the counts, tokens and decimal years (1 July = year + 0.4973)
+    x = np.arange(1980, 2020) + (182 - 0.5) / 365
+    x[np.arange(1980, 2020) % 4 == 0] = np.arange(1980, 2020)[np.arange(1980, 2020) % 4 == 0] + (183 - 0.5) / 366
+    direct = stats.nb_trend(y, np.full(40, 2000.0), x, spline_df=keywords.SPLINE_DF).iloc[0]
+    assert row["pct_change"] == pytest.approx(direct["pct_change"], rel=1e-9)
+    assert row["p"] == pytest.approx(direct["p_value"], rel=1e-9)
+    # one concept with a slope: BH leaves its p alone; "dog" never occurs and says so
+    assert row["p_adj"] == pytest.approx(row["p"])
+    dog = model.set_index("term").loc["dog"]
+    assert not dog["estimated"] and "never occurs" in dog["reason"] and np.isnan(dog["p_adj"])
+    # 40 distinct dates >= SPLINE_MIN_DATES: the bend test ran
+    assert np.isfinite(row["p_nonlinear"])
+
+
+def test_trend_curve_is_the_fitted_line(planted):
+    tok, _ = planted
+    model = keywords.trend_model(tok, {"tank": ["tank"]})
+    curve = keywords.trend_curve(model, n_points=41)
+    row = model.iloc[0]
+    assert len(curve) == 41 and set(curve["term"]) == {"tank"}
+    assert curve["x"].iloc[0] == pytest.approx(row["x_min"]) and curve["x"].iloc[-1] == pytest.approx(row["x_max"])
+    assert (curve["low"] < curve["per_1k"]).all() and (curve["per_1k"] < curve["high"]).all()
+    # falling: the fitted rate at the end is exp(slope * span / 10) times the one at the start
+    span = (row["x_max"] - row["x_min"]) / 10
+    assert curve["per_1k"].iloc[-1] / curve["per_1k"].iloc[0] == pytest.approx(np.exp(row["slope"] * span))
+    # at the mean date the line is exp(intercept), per 1,000 tokens (planted: 5 per 1,000)
+    mid = np.interp(row["x_center"], curve["x"], curve["per_1k"])
+    assert mid == pytest.approx(1000 * np.exp(row["intercept"]), rel=1e-3)
+    assert 2.5 < mid < 10
+    assert curve["date"].iloc[0].year == 1980 and curve["date"].iloc[-1].year == 2019
+    assert keywords.trend_curve(model[~model["estimated"]]).empty
+
+
+def test_trend_model_boundaries(planted):
+    tok, _ = planted
+    ids = sorted(tok.docs["doc_id"])
+    assert stats.MIN_TREND_DOCS == 15
+    fifteen = keywords.trend_model(tok.select(ids[:15]), {"tank": ["tank"]}).iloc[0]
+    fourteen = keywords.trend_model(tok.select(ids[:14]), {"tank": ["tank"]}).iloc[0]
+    assert fifteen["estimated"] and fifteen["n_docs"] == 15
+    assert not fourteen["estimated"] and fourteen["reason"].startswith("no trend can be estimated from 14 dated documents")
+    assert "at least 15" in fourteen["reason"] and np.isnan(fourteen["pct_change"])
+    # The spline is tested from SPLINE_MIN_DATES (10) distinct dates on: 20 documents
+    # on 10 dates get it, 18 documents on 9 dates do not.
+    assert keywords.SPLINE_MIN_DATES == 10
+    tok2, _ = _nb_corpus(np.repeat(np.arange(1990, 2000), 2), slope=0.0, seed=3)
+    ids2 = sorted(tok2.docs["doc_id"])
+    ten = keywords.trend_model(tok2, {"tank": ["tank"]}).iloc[0]
+    nine = keywords.trend_model(tok2.select(ids2[:18]), {"tank": ["tank"]}).iloc[0]
+    assert (ten["n_dates"], nine["n_dates"]) == (10, 9)
+    assert np.isfinite(ten["p_nonlinear"]) and np.isnan(nine["p_nonlinear"])
+    assert ten["estimated"] and nine["estimated"]
+
+
+def test_trend_model_refuses_the_seeds_in_words(tokens):
+    model = keywords.trend_model(tokens, TERMS)
+    assert not model["estimated"].any() and len(model) == len(TERMS)
+    reason = model["reason"].iloc[0]
+    assert reason.startswith("no trend can be estimated from 5 dated documents")
+    assert "at least 15" in reason and model["reason"].nunique() == 1
+    summary = keywords.trend_summary(model=model)
+    assert len(summary) == 1 and summary["sentence"].iloc[0].startswith("No trend can be estimated from 5")
+    assert keywords.trend_curve(model).empty
 
 
 # ---------------------------------------------------------------------------
@@ -316,7 +493,7 @@ def test_dispersion_positions(tokens):
 
 
 # ---------------------------------------------------------------------------
-# change(): a tiny handmade corpus
+# change() and concept_change(): tests decide, by the number of documents a period has
 # ---------------------------------------------------------------------------
 def _tiny():
     early = Document(doc_id="early", date="2000", date_precision="year",
@@ -324,6 +501,18 @@ def _tiny():
     late = Document(doc_id="late", date="2010-05", date_precision="month",
                     paragraphs=("Diplomacy diplomacy diplomacy diplomacy diplomacy diplomacy tanks tanks.",))
     return tokenize(Corpus([early, late]), cache=False)
+
+
+def _periods(n_early: int, n_late: int, *, early_counts=None, late_counts=None, n: int = 100):
+    """n_early documents dated 2000.. and n_late dated 2010.., one paragraph of n tokens each."""
+    early_counts = early_counts if early_counts is not None else [0] * n_early
+    late_counts = late_counts if late_counts is not None else [3] * n_late
+    docs = [_doc(f"e{i}", str(2000 + i), [c], n=n) for i, c in enumerate(early_counts)]
+    docs += [_doc(f"l{i}", str(2010 + i), [c], n=n) for i, c in enumerate(late_counts)]
+    return _corpus_tokens(*docs)
+
+
+EARLY, LATE = ("2000", "2009"), ("2010", "2019")
 
 
 def test_change_on_a_handmade_example():
@@ -339,12 +528,39 @@ def test_change_on_a_handmade_example():
     assert tank["log_ratio"] == pytest.approx(math.log2(1 / 3))
     assert tank["per_1k_early"] == pytest.approx(750.0) and tank["per_1k_late"] == pytest.approx(250.0)
     assert tank["direction"] == "fell" and ch.loc["diplomacy", "direction"] == "rose"
-    # the table is symmetric: diplomacy 2 -> 6 has the same G2
+    # An expected count of 4 is below 5, so the p-value is the exact binomial
+    # test of 2 late of 8 with p0 = 8 / 16: P(X <= 2) + P(X >= 6) = 2 (1 + 8 + 28) / 256
+    # = 0.2890625 (G2 on chi2(1) would have said 0.148).
+    assert tank["exact"] and tank["criterion"] == "tokens"
+    assert tank["p"] == pytest.approx(74 / 256) and tank["p_tokens"] == pytest.approx(74 / 256)
+    assert np.isnan(tank["p_docs"])
+    # rate ratio late / early = (2/8) / (6/8), with its exact conditional interval
+    assert tank["rate_ratio"] == pytest.approx(1 / 3) and tank["rr_low"] < 1 / 3 < 1 < tank["rr_high"]
+    # the table is symmetric: diplomacy 2 -> 6 has the same G2 and p
     assert ch.loc["diplomacy", "g2"] == pytest.approx(tank["g2"])
-    # two tests: BH multiplies the larger p by 2/2 and the smaller by 2/1; here both equal
-    assert tank["p_adj"] == pytest.approx(tank["p"])
+    assert ch.loc["diplomacy", "p"] == pytest.approx(tank["p"])
+    # two tests with equal p: BH leaves them alone; neither is significant
+    assert tank["p_adj"] == pytest.approx(tank["p"]) and not ch["significant"].any()
     # the minimum count filter: 2 + 6 = 8 < 9 removes both terms
     assert keywords.change(tiny, early=("1990", "2005"), late=("2006", "2020"), min_count=9).empty
+
+
+def test_change_criterion_switches_at_three_documents_a_period():
+    assert keywords.MIN_PERIOD_DOCS == 3
+    three = keywords.change(_periods(3, 3, late_counts=[3, 4, 5]), early=EARLY, late=LATE, min_count=1).set_index("term")
+    two = keywords.change(_periods(2, 3, late_counts=[3, 4, 5]), early=EARLY, late=LATE, min_count=1).set_index("term")
+    assert set(three["criterion"]) == {"documents"} and set(two["criterion"]) == {"tokens"}
+    # with 3 a side, p is the quasi-Poisson test over the six documents
+    q = stats.quasi_poisson_test([3.0, 4.0, 5.0], [100.0] * 3, [0.0, 0.0, 0.0], [100.0] * 3)
+    row = three.loc["tank"]
+    assert row["p"] == pytest.approx(float(q.p_value)) and row["p_docs"] == row["p"]
+    assert row["rate_ratio"] == np.inf and row["rr_low"] == pytest.approx(float(q.low))
+    # with 2 early documents, the pooled tokens decide: 0 of 200 against 12 of 300
+    assert two.loc["tank", "p"] == pytest.approx(float(stats.keyness_pvalue(12, 0, 300, 200)[0]))
+    assert np.isnan(two.loc["tank", "p_docs"])
+    for table in (three, two):
+        assert (table["significant"] == (table["p_adj"] < 0.05)).all()
+        assert table["p"].is_monotonic_increasing
 
 
 def test_change_guards_periods(tokens):
@@ -355,11 +571,125 @@ def test_change_guards_periods(tokens):
     assert keywords.split_periods(tokens) == (("2014", "2016"), ("2018", "2019"))
     ch = keywords.change(tokens, early=("2014", "2016"), late=("2018", "2019"), min_count=5)
     assert (ch["count_early"] + ch["count_late"] >= 5).all()
-    assert ch["g2"].is_monotonic_decreasing
+    # 2 and 3 documents: the pooled-token criterion, BH over the 117 terms tested; none survives
+    assert set(ch["criterion"]) == {"tokens"} and len(ch) == 117 and not ch["significant"].any()
+    assert ch["p"].is_monotonic_increasing
     assert ((ch["p_adj"] >= ch["p"] - 1e-12) & (ch["p_adj"] <= 1)).all()
     # alliance: early = 001 (3) + 000 (0); late = 002 (8) + 003 (15) + 004 (3) = 26
     row = ch.set_index("term").loc["alliance"]
     assert (row["count_early"], row["count_late"], row["direction"]) == (3, 26, "rose")
+
+
+def test_concept_change_permutation_with_unequal_periods():
+    # 3 early documents without "tank", 4 late ones with 3 each (100 tokens each).
+    # Of the C(7, 4) = 35 splits only the observed one puts a difference of
+    # 30 per 1,000 between the groups (the next most extreme gives 22.5), so p = 1/35.
+    tok = _periods(3, 4)
+    cc = keywords.concept_change(tok, {"tank": ["tank"], "cat": ["cat"]}, early=EARLY, late=LATE).set_index("term")
+    tank = cc.loc["tank"]
+    assert (tank["test"], tank["unit"], tank["n_docs_early"], tank["n_docs_late"]) == ("permutation", "document", 3, 4)
+    assert (tank["count_early"], tank["count_late"], tank["per_1k_early"], tank["per_1k_late"]) == (0, 12, 0.0, 30.0)
+    assert tank["p"] == pytest.approx(1 / 35) and tank["p_min"] == pytest.approx(1 / 35)
+    assert tank["rate_ratio"] == np.inf and tank["direction"] == "rose"
+    # "cat" mirrors it (300 of 300 early, 388 of 400 late): the same p; BH over two equal p's keeps them
+    assert cc.loc["cat", "p"] == pytest.approx(1 / 35) and cc.loc["cat", "direction"] == "fell"
+    assert cc["p_adj"].tolist() == pytest.approx([1 / 35, 1 / 35]) and cc["significant"].all()
+    assert (tank["early"], tank["late"]) == ("2000–2009", "2010–2019")
+    # swapping the periods swaps everything that has a side
+    sw = keywords.concept_change(tok, {"tank": ["tank"]}, early=LATE, late=EARLY).iloc[0]
+    assert (sw["n_docs_early"], sw["n_docs_late"], sw["count_early"], sw["count_late"]) == (4, 3, 12, 0)
+    assert (sw["rate_ratio"], sw["direction"], sw["p"]) == (0.0, "fell", pytest.approx(1 / 35))
+
+
+def test_concept_change_boundaries():
+    terms = {"tank": ["tank"]}
+    # exactly 3 against 3 documents: permutation over C(6, 3) = 20 splits, and a split
+    # and its mirror tie, so p cannot go below 2/20 = 0.1: this test cannot reject.
+    three = keywords.concept_change(_periods(3, 3), terms, early=EARLY, late=LATE).iloc[0]
+    assert three["test"] == "permutation" and three["p_min"] == pytest.approx(0.1)
+    assert three["p"] == pytest.approx(0.1) and not three["significant"]
+    sentence = keywords.trend_summary(keywords.concept_change(_periods(3, 3), terms, early=EARLY, late=LATE))
+    assert "cannot give p below 0.1" in sentence["sentence"].iloc[0]
+    # 2 against 3: the quasi-Poisson test over the five documents
+    two = keywords.concept_change(_periods(2, 3, late_counts=[3, 4, 5]), terms, early=EARLY, late=LATE).iloc[0]
+    q = stats.quasi_poisson_test([3.0, 4.0, 5.0], [100.0] * 3, [0.0, 0.0], [100.0] * 2)
+    assert (two["test"], two["unit"], two["p_min"]) == ("quasi-Poisson", "document", 0.0)
+    assert two["p"] == pytest.approx(float(q.p_value)) and two["rr_low"] == pytest.approx(float(q.low))
+    # one document a period: the two texts' paragraphs are the units
+    docs = [_doc("e0", "2000", [0, 1, 0, 0]), _doc("l0", "2010", [3, 2, 4])]
+    one = keywords.concept_change(_corpus_tokens(*docs), terms, early=EARLY, late=LATE).iloc[0]
+    q1 = stats.quasi_poisson_test([3.0, 2.0, 4.0], [100.0] * 3, [0.0, 1.0, 0.0, 0.0], [100.0] * 4)
+    assert (one["test"], one["unit"]) == ("quasi-Poisson", "paragraph")
+    assert one["rate_ratio"] == pytest.approx(12.0) and one["p"] == pytest.approx(float(q1.p_value))
+    with pytest.raises(ParameterError, match="overlap"):
+        keywords.concept_change(_periods(3, 3), terms, early=("2000", "2015"), late=LATE)
+
+
+# ---------------------------------------------------------------------------
+# trend_summary: every claim comes from a test that rejected
+# ---------------------------------------------------------------------------
+def _scan(summary: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> None:
+    """Each sentence claims a direction only where its row's BH-adjusted test rejected, and the right one."""
+    for row in summary.itertuples(index=False):
+        said = keywords.CLAIM_PATTERN.findall(row.sentence)
+        if not row.term:  # a refusal for every concept
+            assert not said and not row.significant, row.sentence
+            continue
+        source = tables[row.kind].set_index("term").loc[row.term]
+        if said:
+            assert bool(source["significant"]) and source["p_adj"] < keywords.LEVEL, row.sentence
+            assert {w.lower() for w in said} == {source["direction"]} == {row.claim}, row.sentence
+            assert "below the 5% level" in row.sentence
+        else:
+            assert not bool(source["significant"]) and row.claim == "", row.sentence
+            assert ("do not show" in row.sentence or "no occurrences" in row.sentence
+                    or "never occurs" in row.sentence or "cannot show" in row.sentence), row.sentence
+        assert "overlap" not in row.sentence and "bootstrap" not in row.sentence
+
+
+def test_summary_claims_only_what_the_tests_reject(tokens, planted):
+    # The seeds: 2 against 3 documents, nothing rejects, no trend.
+    early, late = keywords.split_periods(tokens)
+    cc = keywords.concept_change(tokens, TERMS, early=early, late=late)
+    model = keywords.trend_model(tokens, TERMS)
+    summary = keywords.trend_summary(cc, model)
+    _scan(summary, {"change": cc, "trend": model})
+    assert not summary["claim"].any() and (summary["kind"] == "change").sum() == len(TERMS)
+    trade = summary.set_index("term").loc["trade war", "sentence"]
+    assert trade.startswith("trade war: 0 per 1,000 tokens in 2014–2016 (2 documents), 1.3 in 2018–2019")
+    assert "the data do not show a change at the 5% level" in trade
+    # A planted fall: the slope rejects and the sentence says "fell", with its interval.
+    tok, _ = planted
+    model = keywords.trend_model(tok, {"tank": ["tank"], "cat": ["cat"], "dog": ["dog"]})
+    cc = keywords.concept_change(tok, {"tank": ["tank"], "cat": ["cat"], "dog": ["dog"]},
+                                 early=("1980", "1989"), late=("2010", "2019"))
+    summary = keywords.trend_summary(cc, model)
+    _scan(summary, {"change": cc, "trend": model})
+    tank = summary[(summary["term"] == "tank") & (summary["kind"] == "trend")].iloc[0]
+    assert tank["claim"] == "fell" and tank["sentence"].startswith("tank: fell by ")
+    assert "% per decade (95% CI " in tank["sentence"]
+    assert summary["claim"].eq("fell").any()
+
+
+def test_summary_sentences_on_both_sides_of_the_level():
+    # Hand-made rows: the same numbers with the test rejecting and not.
+    base = {"early": "2000–2009", "late": "2010–2019", "n_docs_early": 4, "n_docs_late": 5,
+            "count_early": 10, "count_late": 30, "per_1k_early": 1.0, "per_1k_late": 2.5,
+            "rate_ratio": 2.5, "rr_low": 1.2, "rr_high": 5.3, "test": "quasi-Poisson", "unit": "document",
+            "p": 0.004, "p_min": 0.0, "direction": "rose"}
+    rows = pd.DataFrame([{**base, "term": "yes", "p_adj": 0.0499, "significant": True},
+                         {**base, "term": "no", "p_adj": 0.0501, "significant": False},
+                         {**base, "term": "floor", "test": "permutation", "p_adj": 0.2, "p_min": 0.1,
+                          "significant": False}])
+    summary = keywords.trend_summary(rows).set_index("term")["sentence"]
+    assert summary["yes"] == ("yes: rose from 1.0 to 2.5 per 1,000 tokens between 2000–2009 (4 documents) and "
+                              "2010–2019 (5 documents); rate ratio late/early 2.5 (95% CI 1.2 to 5.3); quasi-Poisson "
+                              "test over the 9 documents, BH-adjusted p = 0.0499, below the 5% level.")
+    assert summary["no"].startswith("no: 1.0 per 1,000 tokens in 2000–2009 (4 documents), 2.5 in 2010–2019")
+    assert "the data do not show a change at the 5% level" in summary["no"]
+    assert not keywords.CLAIM_PATTERN.search(summary["no"]) and not keywords.CLAIM_PATTERN.search(summary["floor"])
+    assert summary["floor"].endswith("the test cannot give p below 0.1, so it could not have shown one.")
+    _scan(keywords.trend_summary(rows), {"change": rows})
 
 
 # ---------------------------------------------------------------------------
@@ -415,41 +745,79 @@ def test_date_order(tokens):
     assert date_order(docs) == ["a", "c", "b", "d"]
 
 
-def test_plots_return_figures(tokens):
-    tr = keywords.trend(tokens, TERMS, n_boot=50)
+def test_plots_return_figures(tokens, planted):
+    tr = keywords.trend(tokens, TERMS)
     labels = doc_labels(tokens.docs)
     fig = keyword_plots.plot_trend(tr, labels=labels)
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()][: len(TERMS)] == list(TERMS)
     assert fig.axes[0].get_ylabel() == "per 1,000 tokens"
-    # the seeds have dates of every precision: one legend entry each, then one per document
+    # the interval is named for what it is; 001 and 004 have fewer than 10 paragraphs
+    # and are ringed; the seeds have dates of every precision; then one entry per document
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[:4] == ["bootstrap 95% interval", "exact date",
+    assert legend[:5] == ["95% interval (quasi-Poisson, spread over paragraphs)",
+                          "ring: fewer than 10 paragraphs, wide interval", "exact date",
                           "month only: drawn mid-month, bar = possible dates",
                           "year only: drawn at 1 July, bar = possible dates"]
-    assert len(legend) == 4 + 5
+    assert len(legend) == 5 + 5
+    assert not any("bootstrap" in t for t in legend + [fig._suptitle.get_text()])
     plt.close(fig)
-    yearly = keywords.trend(tokens, TERMS, by="year", n_boot=50)
+    yearly = keywords.trend(tokens, TERMS, by="year")
     plt.close(keyword_plots.plot_trend(yearly))
+    # with a fitted trend: the dashed line, and the slope at the top right, starred when significant
+    tok, _ = planted
+    ptr = keywords.trend(tok, {"tank": ["tank"], "dog": ["dog"]}, by="year")
+    model = keywords.trend_model(tok, {"tank": ["tank"], "dog": ["dog"]})
+    fig = keyword_plots.plot_trend(ptr, fit=keywords.trend_curve(model), model=model, ncols=2)
+    tank_ax, dog_ax = fig.axes[:2]
+    row = model.set_index("term").loc["tank"]
+    assert tank_ax.get_title(loc="left") == "tank"
+    assert tank_ax.get_title(loc="right") == f"{row['pct_change']:+.0f}%/decade [{row['pct_low']:+.0f}, {row['pct_high']:+.0f}]*"
+    assert dog_ax.get_title() == "dog" and dog_ax.get_title(loc="right") == ""
+    assert any(line.get_linestyle() == "--" for line in tank_ax.get_lines())
+    assert not any(line.get_linestyle() == "--" for line in dog_ax.get_lines())
+    assert any("NB trend" in t.get_text() for t in fig.legends[0].get_texts())
+    plt.close(fig)
     fig = keyword_plots.plot_frequencies(keywords.frequencies(tokens), n=5, labels=labels,
                                          order=date_order(tokens.docs))
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == [
         labels[d] for d in date_order(tokens.docs)]
     plt.close(fig)
     plt.close(keyword_plots.plot_distinctive(keywords.distinctive_by_tfidf(tokens, n=5), labels=labels))
-    ch = keywords.change(tokens, early=("2014", "2016"), late=("2018", "2019"))
-    plt.close(keyword_plots.plot_change(ch))
     fig = keyword_plots.plot_dispersion(keywords.dispersion(tokens, TERMS), tokens.docs)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(TERMS)
     plt.close(fig)
 
 
+def test_change_figure_marks_what_the_table_marks():
+    # 3 against 3 documents: the document-level criterion; "tank" and "cat" change, "dog" does not
+    docs = [_doc(f"e{i}", str(2000 + i), [0], n=100) for i in range(3)]
+    docs += [Document(doc_id=f"l{i}", date=str(2010 + i), date_precision="year",
+                      paragraphs=(" ".join(["tank"] * (20 + i) + ["dog"] * (2 - i % 2) + ["cat"] * (78 - i)),))
+             for i in range(3)]
+    docs += [Document(doc_id="e9", date="2005", date_precision="year", paragraphs=("dog dog " + "cat " * 98,))]
+    ch = keywords.change(_corpus_tokens(*docs), early=EARLY, late=LATE, min_count=1)
+    assert set(ch["criterion"]) == {"documents"}
+    assert ch["significant"].any() and not ch["significant"].all()
+    fig = keyword_plots.plot_change(ch, n=5)
+    ax = fig.axes[0]
+    terms = [t.get_text() for t in ax.get_yticklabels()]
+    marked = dict(zip(ch["term"], ch["significant"]))
+    solid = {term: bar.get_alpha() == 1.0 for term, bar in zip(terms, ax.patches)}
+    starred = {term: "*" in text.get_text() for term, text in zip(terms, ax.texts)}
+    assert solid == starred == {t: marked[t] for t in terms}
+    assert "quasi-Poisson over documents" in ax.get_title()
+    plt.close(fig)
+
+
 def test_term_report_and_explorer(tokens):
-    fig, text = term_report(tokens, "nato, NATO", n_boot=50)
-    assert text.splitlines()[0] == "KWIC for 'nato, NATO':"
-    assert len(text.splitlines()) == 1 + 6
+    fig, text = term_report(tokens, "nato, NATO")
+    lines = text.splitlines()
+    assert lines[0] == "KWIC for 'nato, NATO':"
+    assert len(lines) == 1 + 6 + 1
+    assert lines[-1].startswith("Trend: No trend can be estimated from 5 dated documents")
     plt.close(fig)
     with pytest.raises(ParameterError):
         term_report(tokens, " , ")
-    box = explore(tokens, term="", n_boot=20)
+    box = explore(tokens, term="")
     bundle = box._repr_mimebundle_()
     assert "Interactive term explorer" in bundle["text/plain"]

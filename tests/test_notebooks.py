@@ -68,6 +68,26 @@ def test_rerun_is_byte_identical(runs):
     assert not differing, f"outputs differ between identical runs: {differing}"
 
 
+def test_notebook_02_claims_only_what_its_tests_reject(runs):
+    """Notebook 02's findings in words, as executed on the seeds: a claim word only beside a rejected test."""
+    from corpus_tools.keywords import CLAIM_PATTERN
+
+    first, _ = runs
+    nb = nbformat.read(first / "notebooks" / "02-keyword-trends.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "trend_summary(" in c.source]
+    assert len(cells) == 2  # the trend model and the early-against-late contrast
+    lines = [line for c in cells for o in c.outputs if o.output_type == "stream"
+             for line in o.text.splitlines() if line.strip()]
+    assert lines
+    for line in lines:
+        if CLAIM_PATTERN.search(line):
+            found = re.search(r"BH-adjusted p (?:= ([0-9.]+)|< 0\.001), below the 5% level", line)
+            assert found and (found.group(1) is None or float(found.group(1)) < 0.05), line
+        else:
+            assert any(s in line for s in ("do not show", "No trend can be estimated", "no occurrences")), line
+        assert "overlap" not in line and "bootstrap" not in line, line
+
+
 def test_notebooks_carry_no_volatile_metadata(runs):
     first, _ = runs
     for nb_path in NOTEBOOKS:

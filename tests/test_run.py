@@ -23,7 +23,8 @@ from corpus_tools.report import (
 )
 from corpus_tools.report.params import evaluate_defaults
 from corpus_tools.report.render import TEMPLATE_NAME, TEMPLATES_DIR
-from corpus_tools.report.run import ORPHAN_AGE, sweep_orphans, write_manifest
+from corpus_tools.report.output import ORPHAN_AGE, OutputFolder
+from corpus_tools.report.run import write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +46,7 @@ def test_load_params_yaml(tmp_path):
 def test_load_params_refuses_object_tags_and_unknown_keys(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text("common: !!python/object/apply:os.system ['echo hi']\n")
-    with pytest.raises(ParameterError, match="not valid YAML"):
+    with pytest.raises(ParameterError, match=r"line 1: the tag !!python/object/apply:os.system is not allowed"):
         load_params(f)
     f.write_text("corpuss: x\n")
     with pytest.raises(ParameterError, match=r"unknown top-level key\(s\) \['corpuss'\]"):
@@ -326,18 +327,32 @@ def test_save_figure_is_byte_stable_and_manifest_lists_it(tmp_path):
     assert entry["data"] == "01-demo.csv" and len(entry["data_sha256"]) == 64
 
 
-def test_sweep_orphans_removes_old_temporary_files_only(tmp_path):
+def test_sweep_removes_old_temporary_files_of_the_runs_own_only(tmp_path):
+    """A killed run's litter goes (its staging folders, old temporary files of
+    its own outputs); a user's file goes never, whatever its name or age."""
     import os
     import time
 
-    old_tmp = tmp_path / ".01-topics.png.abc123.tmp"
-    young_tmp = tmp_path / ".01-topics.svg.def456.tmp"
-    old_log = tmp_path / ".figures-01.log"
-    keep = tmp_path / "01-topics.png"
-    for f in (old_tmp, young_tmp, old_log, keep):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    folder = OutputFolder(tmp_path, tmp_path / "notebooks", figures, tmp_path / "reports",
+                          owned={"figures/01-topics.png", "figures/01-topics.svg"})
+    old_tmp = figures / ".01-topics.png.abc123.tmp"      # a killed write of the run's own figure
+    young_tmp = figures / ".01-topics.svg.def456.tmp"    # maybe a live writer (JupyterLab)
+    users_tmp = figures / ".01-mine.png.abc123.tmp"      # the target is not the run's
+    users_x = figures / ".x.tmp"
+    keep = figures / "01-topics.png"
+    mine = figures / "01-notes.csv"
+    stage = tmp_path / ".corpus-tools-staging" / "01-abcd" / "figures"
+    stage.mkdir(parents=True)
+    (stage / "01-topics.png").write_bytes(b"x")
+    for f in (old_tmp, young_tmp, users_tmp, users_x, keep, mine):
         f.write_bytes(b"x")
     past = time.time() - ORPHAN_AGE - 5
-    for f in (old_tmp, old_log, keep):
+    for f in (old_tmp, users_tmp, users_x, keep, mine):
         os.utime(f, (past, past))
-    sweep_orphans(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".01-topics.svg.def456.tmp", "01-topics.png"]
+    folder.sweep()
+    assert sorted(p.name for p in figures.iterdir()) == [
+        ".01-mine.png.abc123.tmp", ".01-topics.svg.def456.tmp", ".x.tmp", "01-notes.csv", "01-topics.png",
+    ]
+    assert not (tmp_path / ".corpus-tools-staging").exists()

@@ -502,13 +502,7 @@ def _synthetic(n=40) -> Corpus:
     return Corpus(docs)
 
 
-@pytest.mark.parametrize("shared_memory", [True, False])
-def test_n_jobs_identical(shared_memory, monkeypatch):
-    import corpus_tools.tokens as T
-
-    before = set(Path("/dev/shm").glob("corpus_tools-tokens-*")) if Path("/dev/shm").is_dir() else set()
-    if not shared_memory:  # workers pickle their arrays instead of spilling them
-        monkeypatch.setattr(T, "_spill_dir", lambda: None)
+def test_n_jobs_identical():
     c = _synthetic()
     a = tokenize(c, cache=False, n_jobs=1, progress=False)
     b = tokenize(c, cache=False, n_jobs=2, progress=False)
@@ -516,8 +510,6 @@ def test_n_jobs_identical(shared_memory, monkeypatch):
     pd.testing.assert_frame_equal(a.sentences, b.sentences)
     pd.testing.assert_frame_equal(a.paragraph_texts(), b.paragraph_texts())
     pd.testing.assert_frame_equal(a.docs, b.docs)
-    after = set(Path("/dev/shm").glob("corpus_tools-tokens-*")) if Path("/dev/shm").is_dir() else set()
-    assert after <= before  # the shared-memory folder is removed
 
 
 def test_cache_hit_rebuild_and_corruption(tmp_path):
@@ -541,11 +533,11 @@ def test_cache_hit_rebuild_and_corruption(tmp_path):
     d = tokenize(c2, cache=tmp_path, progress=False)
     assert not d.from_cache and d.frame["token"].astype(str).tolist()[:3] == ["Changed", "text", "."]
     # a corrupt file warns, naming the file, and is rebuilt
-    files = sorted(tmp_path.glob("*.tokens.parquet"))
+    files = sorted(tmp_path.glob("*.tokens.arrow"))
     assert files
     for f in files:
-        f.write_bytes(b"garbage, not parquet" * 10)
-    with pytest.warns(CorpusWarning, match=re.escape(".tokens.parquet")):
+        f.write_bytes(b"garbage, not arrow" * 10)
+    with pytest.warns(CorpusWarning, match=re.escape(".tokens.arrow")):
         e = tokenize(c, cache=tmp_path, progress=False)
     assert not e.from_cache
     pd.testing.assert_frame_equal(a.frame, e.frame)
@@ -554,8 +546,8 @@ def test_cache_hit_rebuild_and_corruption(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
-@pytest.mark.parametrize("part", ["tokens.parquet", "categories.parquet", "sentences.parquet",
-                                  "paragraphs.parquet", "docs.parquet", "json"])
+@pytest.mark.parametrize("part", ["tokens.arrow", "sentences.arrow", "paragraphs.arrow", "docs.arrow",
+                                  "index.json"])
 @pytest.mark.parametrize("damage", ["garbage", "truncate"])
 def test_every_corrupt_cache_file_is_reported_and_rebuilt(tmp_path, part, damage):
     c = _synthetic(6)
@@ -574,68 +566,166 @@ def test_every_corrupt_cache_file_is_reported_and_rebuilt(tmp_path, part, damage
     pd.testing.assert_frame_equal(a.frame, c2.frame)
 
 
-def test_token_columns_are_memory_mapped_and_layout_checked(tmp_path):
+def _entry(folder: Path, name: str) -> Path:
+    (path,) = folder.glob(f"*.{name}")
+    return path
+
+
+def test_cache_files_are_arrow_ipc_with_dictionary_columns(tmp_path):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from corpus_tools.tokens import _map_columns, _write_columns
+    c = _synthetic(12)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    assert sorted(p.name.split(".", 1)[1] for p in tmp_path.iterdir()) == [
+        "docs.arrow", "index.json", "lock", "paragraphs.arrow", "sentences.arrow", "tokens.arrow",
+    ]
+    with pa.memory_map(str(_entry(tmp_path, "tokens.arrow"))) as src:
+        reader = pa.ipc.open_file(src)
+        schema, table = reader.schema, reader.read_all()
+    assert schema.names == list(a.frame.columns)
+    # categoricals: indices of pandas' width for that many categories, dictionary = categories in order
+    for name in ("doc_id", "token", "norm", "lemma", "compound", "actor"):
+        col, typ = a.frame[name], schema.field(name).type
+        assert pa.types.is_dictionary(typ), name
+        assert typ.index_type.to_pandas_dtype() == col.array.codes.dtype, name
+        assert table.column(name).chunk(0).dictionary.to_pylist() == list(col.cat.categories), name
+    assert schema.field("doc_id").type.index_type == pa.int8()  # 12 documents
+    for name in ("is_stop", "is_punct", "is_negation", "is_hedge"):
+        assert schema.field(name).type == pa.uint8(), name
+        assert set(table.column(name).to_pylist()) <= {0, 1}
+    for name in ("paragraph", "sentence", "position", "start", "end"):
+        assert schema.field(name).type == pa.int32(), name
+    assert table.num_rows == len(a.frame)
 
-    rng = np.random.default_rng(0)
-    cols = {"a": rng.integers(-5, 10**6, 5000).astype(np.int32), "b": rng.random(5000) < 0.3,
-            "c": np.arange(5000, dtype=np.int32), "d": rng.integers(-300, 30000, 5000).astype(np.int16),
-            "e": rng.integers(-100, 120, 5000).astype(np.int8)}
-    path = tmp_path / "t.parquet"
-    _write_columns(cols, path)
-    got = _map_columns(path, 5000)
-    for k, v in cols.items():
-        np.testing.assert_array_equal(got[k], v)
-        assert got[k].dtype == v.dtype
-    assert isinstance(got["a"].base, np.memmap) and isinstance(got["d"].base, np.memmap)  # zero-copy
-    # the same data in pyarrow's default layout (several pages) is read the slow way
-    table = pq.read_table(path)
-    pq.write_table(table, path, data_page_size=1024)
-    got = _map_columns(path, 5000)
-    for k, v in cols.items():
-        np.testing.assert_array_equal(got[k], v)
-        assert got[k].dtype == v.dtype
-    with pytest.raises(ValueError):
-        _map_columns(path, 4999)
+
+def test_cache_round_trip_keeps_every_column_dtype_and_category_order(tmp_path):
+    c = _synthetic(20)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    b = tokenize(c, cache=tmp_path, progress=False)
+    assert b.from_cache and not a.from_cache
+    for fresh, cached in ((a.frame, b.frame), (a.sentences, b.sentences),
+                          (a.paragraph_texts(), b.paragraph_texts()), (a.docs, b.docs)):
+        assert list(cached.columns) == list(fresh.columns)
+        for name in fresh.columns:
+            x, y = fresh[name], cached[name]
+            assert y.dtype == x.dtype, name
+            if isinstance(x.dtype, pd.CategoricalDtype):
+                assert list(y.cat.categories) == list(x.cat.categories), name  # order kept
+                np.testing.assert_array_equal(y.array.codes, x.array.codes)
+                assert y.array.codes.dtype == x.array.codes.dtype, name
+            else:
+                assert y.tolist() == x.tolist(), name
+    # categories are in order of first appearance, not sorted
+    cats = list(b.frame["token"].cat.categories)
+    assert cats != sorted(cats)
+    assert cats[: 3] == list(dict.fromkeys(a.frame["token"].astype(str)))[: 3]
 
 
-def test_token_columns_file_reads_like_pyarrows_own(tmp_path):
-    """_write_columns writes the parquet bytes itself; pyarrow must read them as its own files."""
+def _mapped_ranges(path: Path) -> list[tuple[int, int]]:
+    """Address ranges of this process's memory maps of ``path`` (from /proc/self/maps)."""
+    out = []
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[5] == str(path):
+            lo, hi = (int(x, 16) for x in fields[0].split("-"))
+            out.append((lo, hi))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc (Linux)")
+def test_cache_reload_is_zero_copy(tmp_path):
+    c = _synthetic(20)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    b = tokenize(c, cache=tmp_path, progress=False)
+    assert b.from_cache
+    path = _entry(tmp_path, "tokens.arrow").resolve()
+    ranges = _mapped_ranges(path)
+    assert ranges, "the token file is memory-mapped"
+    for name in a.frame.columns:
+        col = b.frame[name]
+        arr = col.array.codes if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
+        addr = arr.__array_interface__["data"][0]
+        # the column's values live inside the file's mapping: a view, not a copy
+        assert any(lo <= addr and addr + arr.nbytes <= hi for lo, hi in ranges), name
+        assert not arr.flags.writeable and not arr.flags.owndata, name
+    # and the frame shares that memory: two reads of a column are the same buffer
+    assert np.shares_memory(b.frame["start"].to_numpy(), b.frame["start"].to_numpy())
+    assert np.shares_memory(b.frame["token"].array.codes, b.frame["token"].array.codes)
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+
+
+def test_cached_sentences_and_paragraphs_are_read_on_first_use(tmp_path):
+    from corpus_tools.errors import CorpusError
+
+    c = _synthetic(12)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    b = tokenize(c, cache=tmp_path, progress=False)
+    assert b.from_cache and callable(b._sentences) and callable(b._paragraphs)
+    # damaged after the reload: the reload had not read the texts, first use does
+    for name in ("sentences.arrow", "paragraphs.arrow"):
+        f = _entry(tmp_path, name)
+        f.write_bytes(b"\x00" * f.stat().st_size)
+    with pytest.raises(CorpusError, match=re.escape(".sentences.arrow") + ".*delete it and tokenize again"):
+        b.sentences
+    with pytest.raises(CorpusError, match=re.escape(".paragraphs.arrow")):
+        b.paragraph_texts()
+    assert len(a.sentences) and len(a.paragraph_texts())
+
+
+@pytest.mark.parametrize("damage", ["flag 2", "wide codes", "rows"])
+def test_a_valid_arrow_file_with_the_wrong_content_is_rebuilt(tmp_path, damage):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from corpus_tools.tokens import _map_columns, _write_columns, _write_columns_arrow
+    c = _synthetic(8)
+    a = tokenize(c, cache=tmp_path, progress=False)
+    path = _entry(tmp_path, "tokens.arrow")
+    # read into memory: rewriting a file that is still mapped would pull the pages away
+    table = pa.ipc.open_file(pa.BufferReader(path.read_bytes())).read_all()
+    if damage == "flag 2":  # not 0/1: numpy would read it as a bool that is neither
+        i = table.column_names.index("is_stop")
+        flags = np.asarray(table.column(i).to_numpy()).copy()
+        flags[0] = 2
+        table = table.set_column(i, "is_stop", pa.array(flags))
+    elif damage == "wide codes":  # int32 codes for 8 documents: pandas would copy them
+        i = table.column_names.index("doc_id")
+        col = table.column(i).chunk(0)
+        wide = pa.DictionaryArray.from_arrays(col.indices.cast(pa.int32()), col.dictionary)
+        table = table.set_column(i, "doc_id", wide)
+    else:
+        table = table.slice(1)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    with pytest.warns(CorpusWarning, match=re.escape(path.name)):
+        b = tokenize(c, cache=tmp_path, progress=False)
+    assert not b.from_cache
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert tokenize(c, cache=tmp_path, progress=False).from_cache
 
-    rng = np.random.default_rng(1)
-    n = 4099  # not a multiple of 8: the last byte of the boolean bits is partial
-    cols = {"doc": rng.integers(-300, 30000, n).astype(np.int16), "a": rng.integers(-5, 10**6, n).astype(np.int32),
-            "b": rng.random(n) < 0.5, "c": rng.integers(-100, 120, n).astype(np.int8),
-            "w": rng.integers(0, 10**6, n).astype(np.int64)}  # cast to int32, as pyarrow's writer did
-    ours, theirs = tmp_path / "ours.parquet", tmp_path / "theirs.parquet"
-    assert _write_columns(cols, ours) == n
-    _write_columns_arrow(cols, theirs)
-    a, b = pq.read_table(ours), pq.read_table(theirs)
-    assert a.schema.remove_metadata() == b.schema.remove_metadata()
-    assert a.equals(b)
-    assert [f.nullable for f in a.schema] == [False] * len(cols)
-    md = pq.ParquetFile(ours).metadata
-    assert md.num_row_groups == 1 and md.num_rows == n
-    for i in range(md.num_columns):
-        cc = md.row_group(0).column(i)
-        assert cc.compression == "UNCOMPRESSED" and cc.num_values == n and cc.dictionary_page_offset is None
-    got = _map_columns(ours, n)
-    for k, v in cols.items():
-        np.testing.assert_array_equal(got[k], v.astype(np.int32) if k == "w" else v)
-        if k in ("doc", "a", "c"):
-            assert isinstance(got[k].base, np.memmap)
-    # the empty table still goes through pyarrow
-    empty = {k: v[:0] for k, v in cols.items()}
-    assert _write_columns(empty, ours) == 0
-    assert pq.read_table(ours).num_rows == 0
-    assert all(len(v) == 0 for v in _map_columns(ours, 0).values())
+
+FLIPS = {
+    "lowercase_stopwords": ["the", "and"],
+    "extra_stopwords": ["china"],
+    "keep_stopwords": ["the"],
+    "phrases": False,
+    "actors": False,
+    "hyphens": "keep",
+    "learned_phrases": {"min_count": 2, "threshold": 0.1},
+}
+
+
+@pytest.mark.parametrize("option", sorted(FLIPS))
+def test_every_option_is_part_of_the_cache_key(tmp_path, option):
+    c = _synthetic(30)
+    base = tokenize(c, cache=tmp_path, progress=False)
+    assert tokenize(c, cache=tmp_path, progress=False).from_cache
+    flipped = tokenize(c, cache=tmp_path, progress=False, **{option: FLIPS[option]})
+    assert not flipped.from_cache  # rebuilt, not served the default table
+    assert not flipped.frame.equals(base.frame)
+    assert tokenize(c, cache=tmp_path, progress=False, **{option: FLIPS[option]}).from_cache
+    again = tokenize(c, cache=tmp_path, progress=False)  # both entries live side by side
+    assert again.from_cache
+    pd.testing.assert_frame_equal(again.frame, base.frame)
+    assert len({p.name.split(".")[0] for p in tmp_path.iterdir()}) == 2
 
 
 def test_select_builds_paragraph_texts_only_when_used(tmp_path):
@@ -679,7 +769,7 @@ def test_cache_default_folder_honours_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPUS_TOOLS_CACHE_DIR", str(tmp_path / "cc"))
     c = _synthetic(3)
     tokenize(c, progress=False)
-    assert list((tmp_path / "cc" / "tokens").glob("*.tokens.parquet"))
+    assert list((tmp_path / "cc" / "tokens").glob("*.tokens.arrow"))
     assert tokenize(c, progress=False).from_cache
 
 
@@ -699,7 +789,7 @@ def test_unwritable_cache_folder_warns_and_still_tokenizes(tmp_path, monkeypatch
                 return real_mkdir(self, *args, **kwargs)
 
             monkeypatch.setattr(Path, "mkdir", refuse)
-        with pytest.warns(CorpusWarning, match="cannot write the token cache"):
+        with pytest.warns(CorpusWarning, match="cannot write the tokens cache"):
             t = tokenize(_synthetic(2), cache=ro / "cache", progress=False)
         assert len(t) > 0 and not t.from_cache
         assert not (ro / "cache").exists()
@@ -710,7 +800,7 @@ def test_unwritable_cache_folder_warns_and_still_tokenizes(tmp_path, monkeypatch
 def test_cache_path_that_is_a_file_warns(tmp_path):
     f = tmp_path / "not-a-folder"
     f.write_text("x")
-    with pytest.warns(CorpusWarning, match="cannot write the token cache"):
+    with pytest.warns(CorpusWarning, match="cannot write the tokens cache"):
         t = tokenize(_synthetic(2), cache=f, progress=False)
     assert len(t) > 0
 
@@ -749,7 +839,7 @@ def test_learned_phrases():
 # Properties
 # ---------------------------------------------------------------------------
 def test_whitespace_table_matches_re():
-    from corpus_tools.tokens import _WS_LIMIT, _WS_LUT
+    from corpus_tools.tokens.engine import _WS_LIMIT, _WS_LUT
 
     space = re.compile(r"\s")
     for cp in range(0x110000):
@@ -782,12 +872,12 @@ def test_property_spans(text):
     covered = sum(b - a for a, b in spans)
     assert covered <= sum(not ch.isspace() for ch in text)
     # chunk-by-chunk tokenization equals one regex pass over the whole text
-    from corpus_tools.tokens import _TOKEN_RE, _split_type
+    from corpus_tools.tokens.rules import TOKEN_RE, split_token
 
     one_pass = [
         (m.start(1) + rel, m.start(1) + rel + len(part))
-        for m in _TOKEN_RE.finditer(text)
-        for rel, part in _split_type(m.group(1), "split")
+        for m in TOKEN_RE.finditer(text)
+        for rel, part in split_token(m.group(1), hyphens="split")
     ]
     assert spans == one_pass
     sspans = split_sentences(text)

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary
 
-import corpus_tools.tokens as T
+import corpus_tools.tokens.assemble as blocks
 from corpus_tools import compare, keywords, load_corpus, topics, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +65,8 @@ def test_slice_loads_with_its_quirks_normalised(corpus):
 def test_blocks_and_workers_give_the_same_table(corpus, tokens, monkeypatch, tmp_path):
     # 50,000-character blocks: the slice is cut into ~15 blocks, as the full
     # corpus is cut into 6M-character ones, and two processes share them
-    monkeypatch.setattr(T, "_TARGET_CHUNK_CHARS", 50_000)
-    assert len(T._chunks(list(corpus), 2)) >= 8
+    monkeypatch.setattr(blocks, "BLOCK_CHARS", 50_000)
+    assert len(blocks.block_ranges(list(corpus), n_jobs=2)) >= 8
     parallel = tokenize(corpus, cache=tmp_path, n_jobs=2, progress=False)
     pd.testing.assert_frame_equal(tokens.frame, parallel.frame)
     pd.testing.assert_frame_equal(tokens.sentences, parallel.sentences)
@@ -106,7 +106,7 @@ def test_lda_on_documents_is_reproducible(tokens):
 
 
 def test_trend_by_year_adds_up(corpus, tokens):
-    tr = keywords.trend(tokens, {"poverty": ["poverty"], "peace": ["peace"]}, by="year", n_boot=200, seed=0)
+    tr = keywords.trend(tokens, {"poverty": ["poverty"], "peace": ["peace"]}, by="year")
     assert tr.groupby("term")["count"].sum().to_dict() == {"peace": 421, "poverty": 70}
     n_words = int((~tokens.frame["is_punct"].to_numpy(bool)).sum())
     assert tr[tr["term"] == "poverty"]["n_tokens"].sum() == n_words

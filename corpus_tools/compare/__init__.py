@@ -7,16 +7,22 @@ figures that draw those DataFrames are in :mod:`corpus_tools.plots.compare`.
 One module per analysis:
 
 ================  ===========================================================
-``counts``        group x term counts shared by the comparisons
-                  (:func:`group_term_counts`, :func:`doc_group_codes`)
-``distinctive``   :func:`distinctive_terms`: each group against the rest --
-                  Monroe, Colaresi & Quinn (2008) log-odds with an informative
-                  Dirichlet prior, Dunning (1993) / Rayson & Garside (2000) G²,
-                  Benjamini & Hochberg (1995) adjusted p, Hardie (2014) Log Ratio
+``counts``        group x term and document x term counts shared by the
+                  comparisons (:func:`group_term_counts`,
+                  :func:`doc_term_counts`, :func:`doc_sizes`,
+                  :func:`doc_group_codes`)
+``distinctive``   :func:`distinctive_terms`, :func:`distinctive_summary`: each
+                  group against the rest -- ranked by Monroe, Colaresi & Quinn
+                  (2008) log-odds with an informative Dirichlet prior of stated
+                  strength; *distinctive* by one test (a permutation test of
+                  documents, or exact binomial / Dunning's G² on tokens),
+                  Benjamini & Hochberg (1995) adjusted per group; Hardie (2014)
+                  Log Ratio
 ``similarity``    :func:`similarity`, :func:`topic_similarity`,
                   :func:`cluster_order`, :func:`matrix_agreement`: group-by-group
                   tf-idf cosine and Jensen-Shannon divergence, the same for
                   topic mixtures, hierarchical-clustering order, a Mantel test
+                  (for tables built from *different* data only)
 ``actors``        :func:`actor_sentences`, :func:`actor_framing`,
                   :func:`actor_examples`, :func:`sentence_sentiment`: how often
                   each actor of the tokenizer's alias table is mentioned, and
@@ -29,6 +35,11 @@ One module per analysis:
                   sentences with alliance / partnership terms, classified by
                   the negation and hedge markers in scope (a NegEx-style rule,
                   Chapman et al. 2001)
+``reference``     :func:`reference_keyness`, :func:`reference_frequencies`: the
+                  corpus (or each group) against general English, wordfreq's
+                  frequency list (Speer 2022) -- Hardie (2014) Log Ratio, an
+                  exact Poisson test against the reference bin (Garwood 1936),
+                  Benjamini & Hochberg (1995) adjusted p
 ================  ===========================================================
 
 Every public name is importable from here (``compare.distinctive_terms``).
@@ -44,8 +55,9 @@ term merged by the tokenizer counts as one token.
 from __future__ import annotations
 
 from .actors import FRAMING_COLUMNS, actor_examples, actor_framing, actor_sentences, sentence_sentiment
-from .counts import GroupTermCounts, doc_group_codes, group_term_counts
-from .distinctive import distinctive_terms
+from .counts import DocTermCounts, GroupTermCounts, doc_group_codes, doc_sizes, doc_term_counts, group_term_counts
+from .distinctive import DISTINCTIVE_COLUMNS, KEYNESS_TESTS, MIN_DOCS, distinctive_summary, distinctive_terms
+from .reference import REFERENCE_COLUMNS, REFERENCE_MATCHES, reference_frequencies, reference_keyness
 from .similarity import cluster_order, matrix_agreement, similarity, topic_similarity
 from .stance import STANCE_CLASSES, STANCE_MARKERS, STANCE_TERMS, format_stance, stance, stance_summary
 from .voice import (
@@ -60,6 +72,10 @@ from .voice import (
 
 __all__ = [
     "distinctive_terms",
+    "distinctive_summary",
+    "DISTINCTIVE_COLUMNS",
+    "KEYNESS_TESTS",
+    "MIN_DOCS",
     "similarity",
     "topic_similarity",
     "cluster_order",
@@ -75,8 +91,15 @@ __all__ = [
     "stance",
     "stance_summary",
     "format_stance",
+    "reference_keyness",
+    "reference_frequencies",
+    "REFERENCE_COLUMNS",
+    "REFERENCE_MATCHES",
     "group_term_counts",
     "GroupTermCounts",
+    "doc_term_counts",
+    "DocTermCounts",
+    "doc_sizes",
     "doc_group_codes",
     "STANCE_TERMS",
     "STANCE_MARKERS",

@@ -1,8 +1,11 @@
 """Actor framing: how often each group mentions each actor, and the tone of those sentences.
 
-Mentions come from the tokenizer's alias table (``Tokens.actors()``); tone is
-the VADER compound score (Hutto & Gilbert 2014) of each sentence that names
-the actor, with percentile-bootstrap intervals (Efron & Tibshirani 1993).
+Mentions come from the tokenizer's alias table (``Tokens.actors()``), with
+rate intervals that take the group's paragraphs as units
+(:func:`corpus_tools.stats.rate_ci`); tone is the VADER compound score
+(Hutto & Gilbert 2014) of each sentence that names the actor, with
+percentile-bootstrap intervals (Efron & Tibshirani 1993) over documents
+where there are enough of them, over sentences otherwise.
 The figure is :func:`corpus_tools.plots.compare.plot_actor_framing`.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..config import PER
 from ..corpus import group_labels
 from ..errors import CorpusToolsError, ParameterError
 from ..tokens import actor_names, bool_column, token_frame
@@ -147,33 +151,47 @@ def actor_sentences(
     return per[cols].sort_values(["group", "actor", "doc_id", "sentence"], ignore_index=True)
 
 
-def _bootstrap_mean(x: np.ndarray, *, n_boot: int, rng: np.random.Generator, ci: float):
+def _bootstrap_mean(x: np.ndarray, *, n_boot: int, rng: np.random.Generator, ci: float, units=None):
     """Mean of ``x`` with a percentile-bootstrap interval (Efron & Tibshirani 1993, ch. 13).
 
+    ``units`` (one label per value, e.g. the document of each sentence)
+    resamples whole units, the cluster bootstrap (Davison & Hinkley 1997,
+    *Bootstrap Methods and their Application*, sec. 3.8): each replicate is
+    the mean of all values of the drawn units. Without ``units`` the values
+    themselves are resampled.
     All replicates are drawn as one index matrix (in chunks of ~4M cells to
-    bound memory) and averaged row-wise: no Python loop over replicates.
-    Fewer than two values give NaN bounds: one sentence has no spread to
-    resample.
+    bound memory): no Python loop over replicates.
+    Fewer than two values (or units) give NaN bounds: one sentence has no
+    spread to resample.
     """
     n = x.size
     if n == 0:
         return np.nan, np.nan, np.nan
     est = float(x.mean())
-    if n < 2:
+    if units is not None:
+        codes, _ = pd.factorize(np.asarray(units))
+        sums = np.bincount(codes, weights=x)
+        sizes = np.bincount(codes).astype(np.float64)
+    else:
+        sums, sizes = x, np.ones(n)
+    k_units = sums.size
+    if k_units < 2:
         return est, np.nan, np.nan
-    chunk = max(1, 4_000_000 // n)
+    chunk = max(1, 4_000_000 // k_units)
     means = []
     for start in range(0, n_boot, chunk):
         k = min(chunk, n_boot - start)
-        means.append(x[rng.integers(0, n, size=(k, n))].mean(axis=1))
+        idx = rng.integers(0, k_units, size=(k, k_units))
+        means.append(sums[idx].sum(axis=1) / sizes[idx].sum(axis=1))
     tail = (1.0 - ci) / 2.0
     lo, hi = np.quantile(np.concatenate(means), [tail, 1.0 - tail])
     return est, float(min(lo, est)), float(max(hi, est))
 
 
 #: Columns of :func:`actor_framing`.
-FRAMING_COLUMNS = ["group", "actor", "mentions", "n_tokens", "per_1k", "per_1k_low", "per_1k_high", "n_sentences",
-                   "sentence_share", "n_scored", "sentiment_mean", "ci_low", "ci_high"]
+FRAMING_COLUMNS = ["group", "actor", "mentions", "n_tokens", "per_1k", "per_1k_low", "per_1k_high", "n_units",
+                   "few_units", "n_sentences", "sentence_share", "n_scored", "sentiment_mean", "ci_low", "ci_high",
+                   "ci_units"]
 
 
 def actor_framing(
@@ -194,18 +212,33 @@ def actor_framing(
     * ``mentions``: mentions found by ``Tokens.actors()``;
     * ``per_1k``: mentions per 1,000 non-punctuation tokens of the group
       (stopwords included, as everywhere in corpus_tools), with
-      ``per_1k_low``/``per_1k_high`` from
-      :func:`corpus_tools.stats.bootstrap_rate_ci` resampling the group's
-      paragraphs (Efron & Tibshirani 1993);
+      ``per_1k_low``/``per_1k_high`` from :func:`corpus_tools.stats.rate_ci`
+      with the group's paragraphs as units (a quasi-Poisson gamma interval
+      with jackknife dispersion, never narrower than Garwood's exact Poisson
+      interval; coverage measured by simulation, see that function). A
+      percentile bootstrap over paragraphs, used before, covered as little
+      as 34% with the seeds' 7-25 paragraphs. ``n_units`` is the number of
+      paragraphs with tokens and ``few_units`` flags fewer than
+      :data:`corpus_tools.stats.FEW_UNITS` (the dispersion, and so the
+      interval, is then itself uncertain);
     * ``n_sentences``, ``sentence_share``: sentences that mention the actor,
       and their share of all the group's sentences;
     * ``sentiment_mean``: the mean VADER compound score (Hutto & Gilbert
       2014; see :func:`sentence_sentiment`) of those sentences, each sentence
       once however often it names the actor, with ``ci_low``/``ci_high`` a
-      percentile-bootstrap interval resampling sentences (``n_boot``
-      replicates, ``ci`` coverage). Sentences are treated as independent,
-      which they are not within one article: read the interval as a lower
-      bound on the uncertainty. NaN with no sentence; NaN bounds with one.
+      percentile-bootstrap interval (``n_boot`` replicates, ``ci``
+      coverage) whose units ``ci_units`` names: ``"documents"`` (whole
+      documents resampled, the cluster bootstrap) when at least
+      :data:`corpus_tools.stats.FEW_UNITS` of the group's documents mention
+      the actor, otherwise ``"sentences"``. Sentences of one article are not
+      independent: an interval over sentences is a *lower bound* on the
+      uncertainty, and says nothing about the author beyond this text. NaN
+      with no sentence; NaN bounds with one. Simulated (documents of 3-15
+      sentences, document effects of sd 0.1 or 0.25 around a common mean,
+      sentence sd 0.4; 1,000 data sets a cell), the 95% interval over
+      documents covered 0.90 with 10 documents, 0.91-0.92 with 20 and
+      0.93-0.95 with 40; the interval over sentences covered 0.64-0.88 at
+      any size. So even over documents it is somewhat narrow below ~40.
       ``n_scored`` says how many sentences were scored (fewer than
       ``n_sentences`` only when ``max_sentences`` caps them; see
       :func:`actor_sentences`).
@@ -214,9 +247,14 @@ def actor_framing(
     group (and actor) labels, so results are reproducible and one group's
     numbers do not depend on the others.
 
-    Returns ``group, actor, mentions, n_tokens, per_1k, per_1k_low,
-    per_1k_high, n_sentences, sentence_share, n_scored, sentiment_mean,
-    ci_low, ci_high``, sorted by group, then actor in alias-table order.
+    No column compares actors or groups: a difference between two rows is
+    not tested here, and neither overlap nor separation of two intervals is
+    such a test.
+
+    Returns :data:`FRAMING_COLUMNS` (``group, actor, mentions, n_tokens,
+    per_1k, per_1k_low, per_1k_high, n_units, few_units, n_sentences,
+    sentence_share, n_scored, sentiment_mean, ci_low, ci_high, ci_units``),
+    sorted by group, then actor in alias-table order.
     """
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ParameterError(f"n_boot={n_boot!r}: give a whole number of bootstrap replicates >= 1 (N_BOOT)")
@@ -227,7 +265,7 @@ def actor_framing(
     groups = group_labels(tokens.docs, by)
     group_names = sorted(groups.unique())
 
-    # Paragraph totals (the bootstrap units) and actor mentions per paragraph.
+    # Paragraph totals (the units of the rate interval) and actor mentions per paragraph.
     words = frame.loc[~bool_column(frame, "is_punct"), ["doc_id", "paragraph"]]
     words = words.assign(doc_id=words["doc_id"].astype(str))
     para = words.groupby(["doc_id", "paragraph"], sort=True).size().rename("n_tokens").reset_index()
@@ -256,21 +294,27 @@ def actor_framing(
         gp = para[para["group"] == g]
         counts = gp[wanted].to_numpy(np.float64)
         totals = gp["n_tokens"].to_numpy(np.float64)
-        rate_seed = int(stats.group_seed(seed, g).generate_state(1)[0])
-        est, lo, hi = stats.bootstrap_rate_ci(counts, totals, n_boot=n_boot, seed=rate_seed, ci=ci)
-        est, lo, hi = np.atleast_1d(est), np.atleast_1d(lo), np.atleast_1d(hi)
+        rate = stats.rate_ci(counts, totals, ci=ci, per=PER)
+        est, lo, hi = np.atleast_1d(rate.estimate), np.atleast_1d(rate.low), np.atleast_1d(rate.high)
         n_tok = int(totals.sum())
         for j, a in enumerate(wanted):
-            x = scored.loc[(scored["group"] == g) & (scored["actor"] == a), "compound"].to_numpy(np.float64)
-            mean, c_lo, c_hi = _bootstrap_mean(x, n_boot=n_boot, rng=np.random.default_rng(stats.group_seed(seed, f"{g}\x1f{a}")), ci=ci)
+            cell = scored[(scored["group"] == g) & (scored["actor"] == a)]
+            x = cell["compound"].to_numpy(np.float64)
+            by_doc = cell["doc_id"].nunique() >= stats.FEW_UNITS
+            mean, c_lo, c_hi = _bootstrap_mean(
+                x, n_boot=n_boot, rng=np.random.default_rng(stats.group_seed(seed, f"{g}\x1f{a}")), ci=ci,
+                units=cell["doc_id"].to_numpy() if by_doc else None,
+            )
             n_s = int(mentioning.get((g, a), 0))
             rows.append(
                 {
                     "group": g, "actor": a, "mentions": int(counts[:, j].sum()), "n_tokens": n_tok,
                     "per_1k": float(est[j]), "per_1k_low": float(lo[j]), "per_1k_high": float(hi[j]),
+                    "n_units": int(rate.n_units), "few_units": bool(rate.few_units),
                     "n_sentences": n_s,
                     "sentence_share": n_s / n_sent.get(g, 0) if n_sent.get(g, 0) else np.nan,
                     "n_scored": int(x.size), "sentiment_mean": mean, "ci_low": c_lo, "ci_high": c_hi,
+                    "ci_units": "documents" if by_doc else "sentences",
                 }
             )
     return pd.DataFrame(rows, columns=FRAMING_COLUMNS)

@@ -3,7 +3,8 @@
 Group-by-group tf-idf cosine (Salton & Buckley 1988) and Jensen-Shannon
 divergence (Lin 1991) of pooled term counts, the same for topic mixtures,
 the hierarchical-clustering order of such a table, and a Mantel (1967) test
-of whether two tables rank the pairs alike. The figures are
+of whether two tables rank the pairs alike (only meaningful for tables built
+from different data: see :func:`matrix_agreement`). The figures are
 :func:`corpus_tools.plots.compare.plot_similarity` and
 :func:`~corpus_tools.plots.compare.plot_similarities`.
 """
@@ -153,6 +154,15 @@ def matrix_agreement(a: pd.DataFrame, b: pd.DataFrame, *, permutations: int = 99
 
     Both tables must be on the same labels and in the same sense (both
     distances or both similarities); the labels of ``a`` are used.
+
+    **Not for two tables of the same counts.** 1 - tf-idf cosine and the
+    Jensen-Shannon divergence of the same group x term counts (both
+    :func:`similarity`) agree by construction: a high rho and a small p then
+    restate that both read one table, and are no finding. Nor is agreement
+    between word and topic-mixture tables of the same texts independent
+    evidence (the topics were fitted on those words). The test answers its
+    question only when the two tables come from different data (e.g. word
+    use and a co-voting or citation distance of the same groups).
 
     Returns ``{"n_groups", "n_pairs", "rho", "p", "exact"}``; rho and p are
     NaN with fewer than 3 groups.

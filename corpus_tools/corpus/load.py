@@ -44,13 +44,14 @@ from types import MappingProxyType
 from .. import config
 from ..config import DATE_PRECISIONS, METADATA_FIELDS
 from ..errors import CorpusError, CorpusWarning, MetadataError
+from ..io import atomic_write_bytes
 from .boilerplate import parse_text
 from .dates import parse_date
 from .files import (check_inside, decode_text, iter_txt_files, normalise_text, read_csv_text, read_file_bytes,
                     read_sidecar)
 from .model import Corpus, Document
 
-__all__ = ["load_corpus", "load_selected", "resolve_corpus_path", "LONG_PARAGRAPH"]
+__all__ = ["load_corpus", "load_selected", "resolve_corpus_path", "LONG_PARAGRAPH", "PROVENANCE_ENV"]
 
 
 def load_corpus(
@@ -532,6 +533,13 @@ def _load_table(
 # ---------------------------------------------------------------------------
 # The notebooks' shared selection step
 # ---------------------------------------------------------------------------
+#: The environment variable naming the JSON file where :func:`load_selected`
+#: records what it loaded. ``corpus-tools run`` sets it for each notebook and
+#: builds the report's provenance from it: what the kernel actually analysed,
+#: not what the run meant to pass.
+PROVENANCE_ENV = "CORPUS_TOOLS_PROVENANCE_LOG"
+
+
 def resolve_corpus_path(path: str | os.PathLike | None) -> Path:
     """``None`` means the seed corpus (or ``$CORPUS_TOOLS_CORPUS``).
 
@@ -562,10 +570,18 @@ def load_selected(
     ``columns={"author": "country_iso", "date": "year"}``); ``where``,
     ``date_from`` and ``date_to`` go to :meth:`Corpus.select`.
 
+    When ``$CORPUS_TOOLS_PROVENANCE_LOG`` (:data:`PROVENANCE_ENV`) names a
+    file, a record of the load is appended to it (a JSON list): the resolved
+    corpus path (absolute), the selection's content hash
+    (:meth:`Corpus.content_hash`, which tokenizing computes anyway), the
+    number of documents selected and loaded, and the selection. A record
+    that cannot be written gives a warning; the analysis goes on.
+
     Raises :class:`MetadataError` when the selection leaves no documents,
     naming the filters so the researcher can loosen them.
     """
-    corpus = load_corpus(resolve_corpus_path(path), **load_options)
+    resolved = resolve_corpus_path(path)
+    corpus = load_corpus(resolved, **load_options)
     selected = corpus.select(where=where or None, date_from=date_from, date_to=date_to)
     if len(selected) == 0:
         raise MetadataError(
@@ -573,4 +589,25 @@ def load_selected(
             f"date_to={date_to!r} keeps none of the {len(corpus)} documents; loosen "
             f"SELECT_WHERE / DATE_FROM / DATE_TO."
         )
+    log = os.environ.get(PROVENANCE_ENV)
+    if log:
+        _record_load(Path(log), {
+            "corpus": os.path.abspath(resolved),
+            "content_hash": selected.content_hash(),
+            "documents": len(selected),
+            "documents_loaded": len(corpus),
+            "selection": {"where": dict(where or {}), "date_from": date_from, "date_to": date_to,
+                          "load_options": load_options},
+        })
     return selected
+
+
+def _record_load(log: Path, record: dict) -> None:
+    """Append ``record`` to the JSON list in ``log`` (atomically); warn if that fails."""
+    try:
+        records = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
+        records.append(record)
+        atomic_write_bytes(log, json.dumps(records, indent=1, default=str).encode("utf-8"))
+    except (OSError, ValueError) as exc:
+        warnings.warn(f"{log}: cannot record what was loaded for the run's provenance ({exc}).",
+                      CorpusWarning, stacklevel=3)

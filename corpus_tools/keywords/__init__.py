@@ -8,10 +8,16 @@ term explorer in :mod:`corpus_tools.explore`.
 =================  ==============================================================
 ``matching``       :func:`match_term`, :func:`check_terms`, :class:`TermMatcher`,
                    :func:`concept_terms` (the one rule for finding a term)
+``units``          :func:`unit_counts` (concept counts per paragraph or document),
+                   :func:`decimal_year`
 ``frequencies``    :func:`frequencies`, :func:`distinctive_by_tfidf`, :func:`collocations`
-``trends``         :func:`trend` (rates with bootstrap intervals), :func:`trend_summary`
+``trends``         :func:`trend` (rates with intervals that hold their level)
+``slopes``         :func:`trend_model` (negative-binomial slope per concept),
+                   :func:`trend_curve` (its fitted line and band)
+``change``         :func:`in_period`, :func:`split_periods`, :func:`period_documents`,
+                   :func:`change` (every term), :func:`concept_change` (tracked concepts)
+``summary``        :func:`trend_summary` (findings in words, from the tests only)
 ``kwic``           :func:`kwic`, :func:`format_kwic`, :func:`dispersion`
-``change``         :func:`in_period`, :func:`split_periods`, :func:`change`
 =================  ==============================================================
 
 Two conventions hold throughout, so that numbers from different functions
@@ -34,31 +40,46 @@ agree with each other:
 >>> from corpus_tools import keywords, tokenize                 # doctest: +SKIP
 >>> from corpus_tools.notebook import load_selected            # doctest: +SKIP
 >>> tokens = tokenize(load_selected(None))                      # doctest: +SKIP
->>> keywords.trend(tokens, {"alliance": ["alliance", "ally"]}, n_boot=200)  # doctest: +SKIP
+>>> keywords.trend(tokens, {"alliance": ["alliance", "ally"]})  # doctest: +SKIP
 """
 from __future__ import annotations
 
-from .change import change, in_period, split_periods
+from .change import LEVEL, MIN_PERIOD_DOCS, change, concept_change, in_period, period_documents, split_periods
 from .frequencies import ALL, collocations, distinctive_by_tfidf, frequencies
 from .kwic import dispersion, format_kwic, kwic
 from .matching import TermMatcher, check_terms, concept_terms, match_term
-from .trends import trend, trend_summary
+from .slopes import SPLINE_DF, SPLINE_MIN_DATES, trend_curve, trend_model
+from .summary import CLAIM_PATTERN, trend_summary
+from .trends import trend
+from .units import UnitCounts, decimal_year, unit_counts
 
 __all__ = [
     "ALL",
     "frequencies",
     "trend",
+    "trend_model",
+    "trend_curve",
     "trend_summary",
+    "CLAIM_PATTERN",
     "match_term",
     "check_terms",
     "concept_terms",
     "TermMatcher",
+    "unit_counts",
+    "UnitCounts",
+    "decimal_year",
     "kwic",
     "format_kwic",
     "dispersion",
     "distinctive_by_tfidf",
     "collocations",
     "change",
+    "concept_change",
     "split_periods",
     "in_period",
+    "period_documents",
+    "MIN_PERIOD_DOCS",
+    "LEVEL",
+    "SPLINE_DF",
+    "SPLINE_MIN_DATES",
 ]

@@ -16,15 +16,39 @@ figure shows is exactly what its CSV beside it holds.
 from __future__ import annotations
 
 from ..corpus import shorten
-from .style import PRECISION_STYLES, STYLE, SavedFigure, grid_shape, save_figure, tight_layout, use_style
+from .style import (
+    MAX_HEIGHT,
+    PRECISION_STYLES,
+    REPEL_ITERATIONS,
+    STYLE,
+    TALL,
+    SavedFigure,
+    date_ticks,
+    grid_shape,
+    legend_offset,
+    plain,
+    save_figure,
+    suptitle,
+    thin_ticks,
+    tight_layout,
+    use_style,
+)
 
 __all__ = [
     "save_figure",
     "SavedFigure",
     "use_style",
     "shorten",
+    "plain",
     "grid_shape",
     "tight_layout",
+    "suptitle",
+    "legend_offset",
+    "date_ticks",
+    "thin_ticks",
     "STYLE",
     "PRECISION_STYLES",
+    "MAX_HEIGHT",
+    "TALL",
+    "REPEL_ITERATIONS",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import date_interval, date_position, doc_labels, shorten
-from .style import PRECISION_STYLES, use_style
+from .style import PRECISION_STYLES, date_ticks, legend_offset, plain, use_style
 
 __all__ = ["plot_timeline", "plot_lengths", "plot_token_summary", "plot_term_counts", "plot_actor_rates"]
 
@@ -27,7 +27,9 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author", max_rows: int = 
     With more than ``max_rows`` dated documents there is one row per value of
     ``label`` (the ``max_rows - 1`` most frequent; the rest share an "other"
     row) and each document is a tick on its row, so 10,000 speeches still
-    give a readable figure.
+    give a readable figure. The date axis keeps matplotlib's ticks while
+    their labels fit and thins them otherwise
+    (:func:`corpus_tools.plots.style.date_ticks`).
     """
     use_style()
     frame = docs.copy()
@@ -49,14 +51,16 @@ def plot_timeline(docs: pd.DataFrame, *, label: str = "author", max_rows: int = 
         )
         seen.add(prec)
     names = [
-        shorten(f"{row[label] or '(no ' + label + ')'} — {row['doc_id']}", 45)
+        plain(shorten(f"{row[label] or '(no ' + label + ')'} — {row['doc_id']}", 45))
         for _, row in frame.iterrows()
     ]
     ax.set_yticks(range(len(frame)), names)
     ax.invert_yaxis()
     ax.set_xlabel("publication date (bar = range of possible dates)")
     ax.set_title("When the documents were published")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8)
+    date_ticks(ax, width=6.0, years=bool((frame["date_precision"] == "year").all()))  # the axes is 6.2 inches wide
+    # below the axis labels, and no further than 0.75 inch under the axes however many rows
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -legend_offset(ax, 0.25, inches=0.75)), ncol=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -75,13 +79,15 @@ def _timeline_by_label(frame: pd.DataFrame, *, label: str, max_rows: int, n_unda
     y = rows.map({v: i for i, v in enumerate(order)})
     fig, ax = plt.subplots(figsize=(9, 1.4 + 0.32 * len(order)))
     ax.scatter(frame["pos"], y, marker="|", s=120, color="C0", alpha=0.6, linewidths=1.2)
-    ax.set_yticks(range(len(order)), [f"{shorten(v, 30)} ({int((rows == v).sum()):,})" for v in order])
+    ax.set_yticks(range(len(order)), [f"{plain(shorten(v, 30))} ({int((rows == v).sum()):,})" for v in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
+    # about 6.5 inches wide once the row labels have their room
+    date_ticks(ax, width=6.0, years=bool((frame["date_precision"] == "year").all()))
     ax.set_xlabel("publication date (one tick per document; year-only dates drawn at 1 July)")
     precisions = frame["date_precision"].replace("", "unknown").value_counts()
     prec = ", ".join(f"{n:,} {p}" for p, n in precisions.items())
     ax.set_title(
-        f"When the documents were published: {len(frame):,} dated documents by {label} ({prec} precision)"
+        f"When the documents were published:\n{len(frame):,} dated documents by {plain(label)} ({prec} precision)"
         + (f"; {n_undated:,} undated not shown" if n_undated else ""),
         fontsize=10,
     )
@@ -107,7 +113,7 @@ def plot_lengths(docs: pd.DataFrame) -> matplotlib.figure.Figure:
             ax.set_xlabel(f"{lab} per document")
             ax.set_ylabel("documents")
     else:
-        labels = doc_labels(docs).to_numpy()
+        labels = [plain(x) for x in doc_labels(docs)]
         y = np.arange(len(docs))
         for ax, col, lab in zip(axes, ("n_words", "n_paragraphs"), ("words", "paragraphs")):
             ax.barh(y, docs[col], color="C0")
@@ -135,7 +141,7 @@ def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
         fig, axes = plt.subplots(1, 2, figsize=(10, 0.8 + 0.35 * len(summary)))
         y = np.arange(len(summary))
         axes[0].barh(y, summary["n_tokens"])
-        axes[0].set_yticks(y, summary["label"])
+        axes[0].set_yticks(y, [plain(x) for x in summary["label"]])
         axes[0].set_xlabel("tokens (punctuation excluded)")
         axes[1].barh(y, summary["msttr"], color="C1")
         axes[1].set_yticks(y, [""] * len(y))
@@ -149,12 +155,15 @@ def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
 
 
 def plot_term_counts(counts: pd.DataFrame, *, title: str = "Most frequent lemmas") -> matplotlib.figure.Figure:
-    """Horizontal bars of ``per_1k`` from :func:`term_counts`."""
+    """Horizontal bars of ``per_1k`` from :func:`term_counts` (terms shortened to 40 characters)."""
     use_style()
-    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.25 * len(counts)))
+    names = [plain(shorten(t, 40)) for t in counts["term"]]
+    # 6 inches, wider when long terms would leave the bars less room than the axis label needs
+    longest = max((len(t) for t in names), default=0)
+    fig, ax = plt.subplots(figsize=(max(6, 3.4 + 0.08 * longest), 0.6 + 0.25 * len(counts)))
     y = np.arange(len(counts))
     ax.barh(y, counts["per_1k"])
-    ax.set_yticks(y, counts["term"])
+    ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("occurrences per 1,000 tokens (whole corpus)")
     ax.set_title(title)
@@ -178,10 +187,13 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.f
     if n_rows > max_rows:
         keep = size.reindex(table.index).sort_values(ascending=False, kind="stable").index[:max_rows]
         table = table.loc[sorted(keep)]
-    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * table.shape[1], max(3.2, 1.2 + 0.4 * table.shape[0])))
+    # columns of 0.6 inch, narrower (down to 0.52 inch for 25 actors) to keep within 15 inches;
+    # at least 7 inches, so that a few actors still leave room for the labels and the title
+    col = min(0.6, 13.4 / max(table.shape[1], 1))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 + col * table.shape[1]), max(3.2, 1.2 + 0.4 * table.shape[0])))
     im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
-    ax.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
-    ax.set_yticks(range(table.shape[0]), [shorten(str(x), 32) for x in table.index])
+    ax.set_xticks(range(table.shape[1]), [plain(shorten(str(a), 20)) for a in table.columns], rotation=45, ha="right")
+    ax.set_yticks(range(table.shape[0]), [plain(shorten(str(x), 32)) for x in table.index])
     vmax = table.to_numpy().max() if table.size else 0
     for i in range(table.shape[0]):
         for j in range(table.shape[1]):
@@ -192,9 +204,12 @@ def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.f
     title = "Who is mentioned, and how often"
     if "group" in rates:
         n_docs = int(rates.groupby("group")["n_docs"].first().sum())
-        title += f" (documents pooled by group: {n_rows} groups, {n_docs:,} documents)"
+        title += f"\n({n_rows} groups pooling {n_docs:,} documents)"
     if n_rows > max_rows:
         title += f"\nthe {max_rows} of {n_rows} rows with the most tokens"
     ax.set_title(title)
     fig.tight_layout()
+    if fig.get_tightbbox().x1 > fig.get_figwidth():
+        # with few columns the first pass leaves the colorbar's label past the right edge; a second settles it
+        fig.tight_layout()
     return fig

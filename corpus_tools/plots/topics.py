@@ -18,7 +18,7 @@ from adjustText import adjust_text
 from matplotlib.patches import Patch
 
 from ..corpus import date_position, shorten
-from .style import use_style
+from .style import REPEL_ITERATIONS, use_style
 
 __all__ = [
     "plot_k_selection",
@@ -28,13 +28,6 @@ __all__ = [
     "plot_prevalence_seeds",
     "plot_topic_map",
 ]
-
-#: Iterations adjustText may take to move labels apart. A fixed count, not
-#: adjustText's default 1-second time limit, so that the layout (and so the
-#: saved file) does not depend on machine load; 200 is what
-#: :mod:`corpus_tools.compare`'s labels use, and the layouts here settle in
-#: fewer.
-_REPEL_ITERATIONS = 200
 
 _MEASURES = {
     "stability": "stability across seeds\n(mean matched Jaccard of top-10 terms)",
@@ -101,7 +94,7 @@ def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplot
     fig.legend(handles, names, loc="lower center", ncol=5, fontsize=8, bbox_to_anchor=(0.5, -0.01))
     fig.suptitle(
         f"Choosing k against {n} token-shuffled copies of the corpus ({len(seeds)} seeds per k; "
-        f"'beats null': both measures above every shuffle's maximum, max-T, {100 * level:g} % level)",
+        f"'beats the null': both measures' max-T adjusted p <= {level:g})",
         y=1.0, fontsize=10,
     )
     fig.tight_layout(rect=(0, 0.07, 1, 1))
@@ -341,7 +334,7 @@ def plot_topic_map(topic_coords: pd.DataFrame, *, topic_labels: pd.Series | None
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in texts]
     if any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes))):
-        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6), iter_lim=_REPEL_ITERATIONS)
+        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6), iter_lim=REPEL_ITERATIONS)
     ax.axhline(0, color="0.85", lw=0.8, zorder=0)
     ax.axvline(0, color="0.85", lw=0.8, zorder=0)
     ax.set_xlabel("MDS axis 1 (Jensen–Shannon divergence, bits)")

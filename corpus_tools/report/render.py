@@ -5,7 +5,8 @@ kernel ids, random cell ids) so a rerun gives the same bytes;
 :func:`render_html` renders with nbconvert and the package's ``offline``
 template (``templates/offline/``: the ``lab`` page without require.js,
 MathJax, mermaid or the widget manager from a CDN), images embedded;
-:func:`provenance_footer` and :func:`index_html` write the run's own HTML.
+:func:`provenance_footer`, :func:`failure_html` and :func:`index_html` write
+the run's own HTML.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ __all__ = [
     "provenance_footer",
     "notebook_summary",
     "index_html",
+    "failure_html",
     "TEMPLATES_DIR",
     "TEMPLATE_NAME",
 ]
@@ -205,6 +207,42 @@ images are embedded and nothing loads from the network, so the files can be shar
 <ol>
 {items}
 </ol>
+{footer}
+</body></html>
+"""
+
+
+#: ANSI colour codes in an IPython traceback.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failure_html(
+    *, title: str, notebook: str, what: str, kept: str, source: str = "", traceback: str = "", footer: str = ""
+) -> str:
+    """The report page of a notebook that failed: what failed, why, and what was kept.
+
+    ``what`` is the one-line failure (cell and error), ``kept`` says which
+    earlier outputs stay in place; ``source`` is the failing cell's code and
+    ``traceback`` the error as the kernel printed it (colour codes are
+    removed); ``footer`` is :func:`provenance_footer`'s block. Everything is
+    HTML-escaped. Returns the page as text; it loads nothing.
+    """
+    parts = [
+        f"<h1>{html.escape(title)}: this run failed</h1>",
+        f"<p><strong>{html.escape(notebook)}</strong> did not finish: <code>{html.escape(what)}</code></p>",
+        f"<p>{html.escape(kept)}</p>",
+    ]
+    if source:
+        parts.append(f"<h2>The cell</h2>\n<pre>{html.escape(source)}</pre>")
+    if traceback:
+        parts.append(f"<h2>The error</h2>\n<pre>{html.escape(_ANSI.sub('', traceback))}</pre>")
+    body = "\n".join(parts)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} (failed)</title>
+<style>body{{font:16px/1.5 sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}}
+pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:13px}} h1{{color:#a00}}</style></head>
+<body>
+{body}
 {footer}
 </body></html>
 """
