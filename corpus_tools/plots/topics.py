@@ -88,7 +88,7 @@ def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplot
             Patch(color="C2", label="beats the null"),
             Patch(color="0.6", label="does not beat the null"),
         ],
-        fontsize=8, loc="upper right",
+        fontsize=8, loc="best",
     )
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=5, fontsize=8, bbox_to_anchor=(0.5, -0.01))
