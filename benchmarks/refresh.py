@@ -9,7 +9,10 @@ Usage:  .venv/bin/python benchmarks/refresh.py [--repeat 2]
 
 Both runs write into temporary folders: the committed notebooks and
 figures are not touched. The token cache is warm for the timed full run
-(one untimed warm-up run first), as it is for a researcher rerunning.
+(one untimed warm-up run first), as it is for a researcher rerunning, and
+so is the figure cache: unchanged figures are not drawn again. The same
+refresh with every figure drawn (``CORPUS_TOOLS_FIGURE_CACHE=0``) is
+printed beside it, for what the figure cache saves.
 """
 from __future__ import annotations
 
@@ -69,13 +72,18 @@ def main() -> None:
         import_only_copy(ROOT / "notebooks", floor_nbs)
         timed("warm-up", out=tmp / "warm")  # fills the token cache
         full = min(timed("full", out=tmp / f"full{i}") for i in range(args.repeat))
+        os.environ["CORPUS_TOOLS_FIGURE_CACHE"] = "0"  # the kernels inherit it
+        drawn = min(timed("drawn", out=tmp / f"drawn{i}") for i in range(args.repeat))
+        del os.environ["CORPUS_TOOLS_FIGURE_CACHE"]
         floor = min(
             timed("floor", out=tmp / f"floor{i}", notebooks_dir=floor_nbs) for i in range(args.repeat)
         )
     n = len(discover_notebooks(ROOT / "notebooks"))
     print(f"{'case':<28}{'seconds':>10}")
     print(f"{'full refresh (warm cache)':<28}{full:>10.1f}")
+    print(f"{'  every figure drawn':<28}{drawn:>10.1f}  (CORPUS_TOOLS_FIGURE_CACHE=0: no figure reuse)")
     print(f"{'import-only floor':<28}{floor:>10.1f}")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"ratio full/floor: {full / floor:.2f}  (target <= 2.0; {n} notebooks, best of {args.repeat})")
 
 

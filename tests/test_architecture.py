@@ -175,6 +175,20 @@ def test_figures_live_in_plots_only():
     assert not wrong, "plot_* functions outside corpus_tools/plots/:\n" + "\n".join(wrong)
 
 
+def test_every_public_plot_function_is_reusable():
+    """A figure that is not @reusable is drawn on every refresh (plots/save.py): the decorator is the rule."""
+    bare = []
+    for module, path in MODULES.items():
+        if not module.startswith("corpus_tools.plots"):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("plot_"):
+                names = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+                if "reusable" not in names:
+                    bare.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}")
+    assert not bare, "plot_* functions without @reusable:\n" + "\n".join(bare)
+
+
 def test_plot_function_names_are_unique():
     seen: dict[str, str] = {}
     dup = []

@@ -134,3 +134,65 @@ def test_reports_render_in_a_real_browser(runs):
             assert result.title not in ("", "Notebook") and result.title in page.read_text(), result.title
         broken = [i for i in result.images if not (i["complete"] and i["w"] > 0)]
         assert not broken, f"{page.name}: {len(broken)} image(s) did not decode"
+
+
+#: A printed line may assert a difference only with its test beside it or as a quotation of the corpus.
+_TESTED = re.compile(r"BH-adjusted p|\bp (?:=|<) ?0?\.\d+|\bq (?:=|<) ?0?\.\d+")
+_HEDGED = re.compile(r"\b(do not show|does not show|not compared|no test|cannot|can't|not distinguishable|"
+                     r"no trend|not beat|too few|indistinguishable)\b", re.IGNORECASE)
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _unsupported_claims(line: str, corpus: str) -> list[str]:
+    """The claim words of ``line`` that are neither quoted from ``corpus`` (``_alnum`` text) nor backed by a test."""
+    from corpus_tools.keywords import CLAIM_PATTERN
+
+    found = []
+    for m in CLAIM_PATTERN.finditer(line):
+        # a quotation: the claim word with the 25 characters after it, or before it, is the
+        # corpus's (the cut end loses 3 letters, which may be part of a word)
+        after = _alnum(line[m.start():m.end() + 25])[:-3]
+        before = _alnum(line[max(0, m.start() - 25):m.end()])[3:]
+        if any(len(q) >= 15 and q in corpus for q in (after, before)):
+            continue
+        if re.match(r"\s*\w*(Error|Warning): ", line):
+            continue  # a message the notebook shows on purpose (a refused parameter)
+        stated = [float(x) for x in re.findall(r"\bp = (0?\.\d+)", line)]
+        if _HEDGED.search(line) or (_TESTED.search(line) and all(x < 0.05 for x in stated)):
+            continue
+        found.append(m.group(0))
+    return found
+
+
+def test_the_claim_rule_on_both_sides():
+    corpus = _alnum("Second, increased military spending by NATO countries put pressure on Russia.")
+    assert _unsupported_claims("Zheng Yu uses security more often than Yu Sui.", corpus) == ["more often"]
+    assert _unsupported_claims("security rose, 1.2 to 3.4 per 1,000 (BH-adjusted p = 0.012)", corpus) == []
+    assert _unsupported_claims("security rose, 1.2 to 3.4 per 1,000 (p = 0.20)", corpus) == ["rose"]
+    assert _unsupported_claims("the data do not show that security rose", corpus) == []
+    assert _unsupported_claims("most negative -0.3  Second, increased military spending by NATO", corpus) == []
+    assert _unsupported_claims("most negative -0.3  Second, increased naval spending by NATO", corpus) == ["increased"]
+    assert _unsupported_claims("ParameterError: k=6 is more than 5 units; lower k", corpus) == []
+
+
+def test_no_printed_sentence_claims_a_difference_without_its_test(runs):
+    """Every notebook, as executed on the seeds: a line with a claim word (keywords.CLAIM_PATTERN) is
+    either a quotation of the corpus (the words around it appear in a seed article), or says which
+    test backs it (a BH-adjusted p, p or q value, and a stated p = x is below 0.05), or says the
+    data do not support a claim. Markdown is the authors' text and is read in review."""
+    from corpus_tools.corpus import load_corpus
+
+    corpus = _alnum(" ".join(p for d in load_corpus(ROOT / "seeds").documents for p in d.paragraphs))
+    first, _ = runs
+    lines = [line for nb_path in NOTEBOOKS
+             for cell in nbformat.read(first / "notebooks" / nb_path.name, as_version=4).cells
+             if cell.cell_type == "code" for out in cell.outputs if out.output_type == "stream"
+             for line in out.text.splitlines()]
+    from corpus_tools.keywords import CLAIM_PATTERN
+
+    assert sum(bool(CLAIM_PATTERN.search(x)) for x in lines) > 0  # quotations and test results do have them
+    unsupported = [x.strip()[:160] for x in lines if _unsupported_claims(x, corpus)]
+    assert not unsupported, "claims without a test:\n" + "\n".join(unsupported)

@@ -1,7 +1,8 @@
 """Figures: one module per notebook, every ``plot_*`` function takes a table and returns a Figure.
 
 =============  =============================================================
-``style``      the house style, :func:`save_figure`, shared layout helpers
+``style``      the house style and shared layout helpers
+``save``       :func:`save_figure`; an unchanged figure is not drawn again
 ``corpus``     notebook 00: lengths, timeline, token statistics, actors
 ``topics``     notebook 01: k selection, topic terms, prevalence, topic map
 ``keywords``   notebook 02: frequencies, trends, change, tf-idf, dispersion
@@ -16,18 +17,17 @@ figure shows is exactly what its CSV beside it holds.
 from __future__ import annotations
 
 from ..corpus import shorten
+from .save import ReusableFigure, SavedFigure, reusable, save_figure
 from .style import (
     MAX_HEIGHT,
     PRECISION_STYLES,
     REPEL_ITERATIONS,
     STYLE,
     TALL,
-    SavedFigure,
     date_ticks,
     grid_shape,
     legend_offset,
     plain,
-    save_figure,
     suptitle,
     thin_ticks,
     tight_layout,
@@ -37,6 +37,8 @@ from .style import (
 __all__ = [
     "save_figure",
     "SavedFigure",
+    "ReusableFigure",
+    "reusable",
     "use_style",
     "shorten",
     "plain",

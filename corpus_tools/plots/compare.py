@@ -18,6 +18,7 @@ import pandas as pd
 from ..compare.similarity import cluster_order
 from ..compare.stance import STANCE_CLASSES
 from ..corpus import shorten
+from .save import reusable
 from .style import (MAX_HEIGHT, REPEL_ITERATIONS, grid_shape, legend_offset, plain, suptitle, text_width, thin_ticks,
                     tight_layout, use_style)
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 
+@reusable
 def plot_fightin_words(
     terms: pd.DataFrame,
     *,
@@ -159,6 +161,7 @@ def _repel_labels(ax, texts, x, y, *, tries: int = 4) -> None:
             return
 
 
+@reusable
 def plot_similarity(
     matrix: pd.DataFrame,
     *,
@@ -243,6 +246,7 @@ def _group_names(order: Sequence, labels: Mapping[str, str] | None) -> list[str]
     return [plain(shorten(labels.get(g, g), 28)) for g in order]
 
 
+@reusable
 def plot_similarities(
     panels: Sequence[tuple[pd.DataFrame, bool, str]],
     *,
@@ -264,8 +268,9 @@ def plot_similarities(
     names = []
     for ax, (m, distance, title) in zip(axes[0], panels):
         order = cluster_order(m, distance=distance)
-        plot_similarity(m, distance=distance, title=title, labels=labels, order=order, ax=ax,
-                        values=len(order) <= 15 and cell >= _VALUE_CELL)
+        # the undecorated function: a panel is drawn into this figure, never reused on its own
+        plot_similarity.__wrapped__(m, distance=distance, title=title, labels=labels, order=order, ax=ax,
+                                    values=len(order) <= 15 and cell >= _VALUE_CELL)
         names.append(_group_names(order, labels))
     fig.tight_layout()
     for ax, ax_names in zip(axes[0], names):
@@ -274,6 +279,7 @@ def plot_similarities(
     return fig
 
 
+@reusable
 def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
                        top_actors: int = 8, max_groups: int = 10) -> matplotlib.figure.Figure:
     """Left: mentions per 1,000 tokens (group x actor heatmap). Right: mean VADER score with CI.
@@ -367,6 +373,7 @@ def plot_actor_framing(framing: pd.DataFrame, *, labels: Mapping[str, str] | Non
     return fig
 
 
+@reusable
 def plot_quoted_share(
     share: pd.DataFrame,
     *,
@@ -430,6 +437,7 @@ def plot_quoted_share(
 _STANCE_COLOURS = {"negated": "C3", "hedged": "C1", "question": "C4", "unmarked": "0.7"}
 
 
+@reusable
 def plot_stance(summary: pd.DataFrame, *, labels: Mapping[str, str] | None = None, ncols: int = 3,
                 max_groups: int = 40) -> matplotlib.figure.Figure:
     """Stacked bars: how each group's alliance / partnership terms are marked.
@@ -484,6 +492,7 @@ def plot_stance(summary: pd.DataFrame, *, labels: Mapping[str, str] | None = Non
     return fig
 
 
+@reusable
 def plot_reference_keyness(
     table: pd.DataFrame,
     *,

@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import date_interval, date_position, doc_labels, shorten
+from .save import reusable
 from .style import PRECISION_STYLES, date_ticks, legend_offset, plain, use_style
 
 __all__ = ["plot_timeline", "plot_lengths", "plot_token_summary", "plot_term_counts", "plot_actor_rates"]
 
 
+@reusable
 def plot_timeline(docs: pd.DataFrame, *, label: str = "author", max_rows: int = 40) -> matplotlib.figure.Figure:
     """Publication dates on a real time axis, with date precision visible.
 
@@ -100,6 +102,7 @@ def _many(n: int) -> bool:
     return n > 40
 
 
+@reusable
 def plot_lengths(docs: pd.DataFrame) -> matplotlib.figure.Figure:
     """Words and paragraphs per document (``docs`` = ``Corpus.to_frame()``).
 
@@ -127,6 +130,7 @@ def plot_lengths(docs: pd.DataFrame) -> matplotlib.figure.Figure:
     return fig
 
 
+@reusable
 def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
     """Tokens per document and mean segmental TTR, side by side."""
     use_style()
@@ -154,6 +158,7 @@ def plot_token_summary(summary: pd.DataFrame) -> matplotlib.figure.Figure:
     return fig
 
 
+@reusable
 def plot_term_counts(counts: pd.DataFrame, *, title: str = "Most frequent lemmas") -> matplotlib.figure.Figure:
     """Horizontal bars of ``per_1k`` from :func:`term_counts` (terms shortened to 40 characters)."""
     use_style()
@@ -171,6 +176,7 @@ def plot_term_counts(counts: pd.DataFrame, *, title: str = "Most frequent lemmas
     return fig
 
 
+@reusable
 def plot_actor_rates(rates: pd.DataFrame, *, max_rows: int = 30) -> matplotlib.figure.Figure:
     """Heatmap of actor mentions per 1,000 tokens, documents (or groups) × actors.
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..corpus import date_interval, date_order, date_position, doc_labels, shorten
 from ..stats import FEW_UNITS
+from .save import reusable
 from .style import (MAX_HEIGHT, PRECISION_STYLES, date_ticks, grid_shape, plain, suptitle, text_width, thin_ticks,
                     tight_layout, use_style, wrap_to_width)
 
@@ -30,6 +31,7 @@ def _panel_order(groups: Sequence[str], order: Sequence[str] | None) -> list[str
     return first + [g for g in groups if g not in set(first)]
 
 
+@reusable
 def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, str] | pd.Series | None = None,
                      order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12,
                      title: str | None = None) -> matplotlib.figure.Figure:
@@ -71,6 +73,7 @@ def plot_frequencies(freq: pd.DataFrame, *, n: int = 15, labels: Mapping[str, st
     return fig
 
 
+@reusable
 def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | pd.Series | None = None,
                hue: Mapping[str, str] | pd.Series | None = None, sharey: bool = False,
                max_colors: int = 10, fit: pd.DataFrame | None = None,
@@ -283,6 +286,7 @@ def plot_trend(tr: pd.DataFrame, *, ncols: int = 3, labels: Mapping[str, str] | 
     return fig
 
 
+@reusable
 def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", late_label: str = "late"
                 ) -> matplotlib.figure.Figure:
     """Diverging bars of the log2 rate ratio for the ``n`` terms that rose and fell with the smallest p.
@@ -323,6 +327,7 @@ def plot_change(ch: pd.DataFrame, *, n: int = 10, early_label: str = "early", la
     return fig
 
 
+@reusable
 def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Series | None = None,
                      order: Sequence[str] | None = None, ncols: int = 3, max_panels: int = 12
                      ) -> matplotlib.figure.Figure:
@@ -365,6 +370,7 @@ def plot_distinctive(tfidf: pd.DataFrame, *, labels: Mapping[str, str] | pd.Seri
     return fig
 
 
+@reusable
 def plot_dispersion(disp: pd.DataFrame, docs: pd.DataFrame, *, labels: Mapping[str, str] | pd.Series | None = None,
                     concepts: Sequence[str] | None = None, ncols: int = 4, max_docs: int = 40
                     ) -> matplotlib.figure.Figure:

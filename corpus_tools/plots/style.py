@@ -1,10 +1,8 @@
-"""The house style, the one way to save a figure, and the layout rules every figure shares.
+"""The house style and the layout rules every figure shares.
 
 Every ``plot_*`` function in :mod:`corpus_tools.plots` takes the tidy
 DataFrame an analysis returned and returns a matplotlib Figure; it never
-computes statistics. :func:`save_figure` writes the figure (PNG + SVG, and
-the plotted data as CSV) with volatile metadata stripped, so that a rerun on
-the same data produces byte-identical files.
+computes statistics. Saving is :mod:`corpus_tools.plots.save`.
 
 Figures must read well from the five seed articles to 10,000 speeches:
 :func:`plain` draws strings from the data as text (never mathtext),
@@ -15,12 +13,9 @@ already works as it was, so the seed figures keep their bytes.
 """
 from __future__ import annotations
 
-import io
 import math
-import os
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -32,16 +27,12 @@ import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from .. import config
 from ..corpus import shorten
-from ..io import atomic_write_bytes, csv_bytes
 
 __all__ = [
     "STYLE",
     "PRECISION_STYLES",
     "use_style",
-    "save_figure",
-    "SavedFigure",
     "plain",
     "grid_shape",
     "MAX_HEIGHT",
@@ -316,96 +307,3 @@ def thin_ticks(ax, axis: str, labels: Sequence[str], **text_kw) -> int:
     setter = ax.set_xticks if axis == "x" else ax.set_yticks
     setter(list(keep), [labels[i] for i in keep], **text_kw)
     return k
-
-
-class SavedFigure(dict):
-    """The paths :func:`save_figure` wrote, keyed by format.
-
-    Its repr names the files without their folder, so a notebook cell that
-    ends with ``save_figure(...)`` shows the same output wherever it runs.
-    """
-
-    def __repr__(self) -> str:
-        names = ", ".join(p.name for p in self.values())
-        return f"saved {names}"
-
-
-def save_figure(
-    fig: matplotlib.figure.Figure,
-    name: str,
-    data: pd.DataFrame | None = None,
-    *,
-    directory: str | os.PathLike | None = None,
-    close: bool = False,
-    show: bool | None = None,
-) -> SavedFigure:
-    """Save ``fig`` as ``NAME.png`` and ``NAME.svg`` (and ``data`` as ``NAME.csv``).
-
-    ``name`` is the file stem, by convention prefixed with the notebook
-    number (``"01-coherence"``). ``directory`` defaults to
-    :func:`corpus_tools.config.figures_dir` (``figures/``, or
-    ``$CORPUS_TOOLS_FIGURES_DIR`` when ``corpus-tools run --out`` redirects it).
-
-    The CSV is :func:`corpus_tools.io.spreadsheet_safe`: a text cell that a
-    spreadsheet would run as a formula gets a leading single quote.
-
-    Volatile metadata is stripped: no Software/Date/Creator entries in PNG or
-    SVG, and SVG ids are salted with a fixed string, so the same figure gives
-    the same bytes on every run. Files are written atomically and left
-    untouched when their bytes have not changed.
-
-    ``show`` (default: when running in a Jupyter kernel) displays the saved
-    PNG in the notebook and closes the figure, so the notebook and its HTML
-    report show exactly the file in ``figures/`` and matplotlib does not
-    render the figure a third time for the inline backend (about half a
-    second per figure; see benchmarks/README.md). It is drawn at the size the
-    inline backend would use (``figure.dpi``), from the sharper ``savefig.dpi``
-    pixels.
-
-    Returns the paths written, keyed by ``png``, ``svg`` and ``csv``.
-    """
-    out = Path(directory) if directory is not None else config.figures_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    paths = SavedFigure()
-    with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"], "svg.fonttype": "none"}):
-        for fmt, meta in (
-            ("png", {"Software": None}),
-            ("svg", {"Date": None, "Creator": None}),
-        ):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=meta, dpi=STYLE["savefig.dpi"], bbox_inches="tight")
-            target = out / f"{name}.{fmt}"
-            atomic_write_bytes(target, buf.getvalue())
-            paths[fmt] = target
-            if fmt == "png":
-                png = buf.getvalue()
-    if data is not None:
-        csv = csv_bytes(data)
-        target = out / f"{name}.csv"
-        atomic_write_bytes(target, csv)
-        paths["csv"] = target
-    log = os.environ.get("CORPUS_TOOLS_FIGURE_LOG")
-    if log:  # `corpus-tools run` prunes figures a notebook no longer writes
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-    if show is None:
-        show = _in_kernel()
-    if show:
-        from IPython.display import Image, display
-
-        width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: width, then height
-        display(Image(data=png, format="png", width=round(width * STYLE["figure.dpi"] / STYLE["savefig.dpi"])))
-        close = True
-    if close:
-        plt.close(fig)
-    return paths
-
-
-def _in_kernel() -> bool:
-    """True inside a Jupyter kernel (a notebook), False in scripts and plain IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None

@@ -18,6 +18,7 @@ from adjustText import adjust_text
 from matplotlib.patches import Patch
 
 from ..corpus import date_position, shorten
+from .save import reusable
 from .style import REPEL_ITERATIONS, use_style
 
 __all__ = [
@@ -35,6 +36,7 @@ _MEASURES = {
 }
 
 
+@reusable
 def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplotlib.figure.Figure:
     """The corpus against its token-shuffled copies, per k, and the rule that picks k.
 
@@ -101,6 +103,7 @@ def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplot
     return fig
 
 
+@reusable
 def plot_topic_terms(
     top_terms: pd.DataFrame, *, labels: pd.Series | None = None, title: str = "Top terms per topic", ncols: int = 3
 ) -> matplotlib.figure.Figure:
@@ -138,6 +141,7 @@ def plot_topic_terms(
     return fig
 
 
+@reusable
 def plot_doc_topics(
     prevalence: pd.DataFrame, *, doc_labels: pd.Series | None = None, topic_labels: pd.Series | None = None,
     across_seeds: pd.DataFrame | None = None,
@@ -193,6 +197,7 @@ def plot_doc_topics(
     return fig
 
 
+@reusable
 def plot_prevalence_by_date(
     intervals: pd.DataFrame, across_seeds: pd.DataFrame, docs: pd.DataFrame, *,
     topic_labels: pd.Series | None = None, ncols: int = 3,
@@ -247,6 +252,7 @@ def plot_prevalence_by_date(
     return fig
 
 
+@reusable
 def plot_prevalence_seeds(
     across_seeds: pd.DataFrame, *, doc_labels: pd.Series | None = None,
     topic_labels: pd.Series | None = None, ncols: int = 3, max_docs: int = 30,
@@ -307,6 +313,7 @@ def plot_prevalence_seeds(
     return fig
 
 
+@reusable
 def plot_topic_map(topic_coords: pd.DataFrame, *, topic_labels: pd.Series | None = None) -> matplotlib.figure.Figure:
     """Static intertopic distance map (LDAvis-style, no JavaScript).
 
