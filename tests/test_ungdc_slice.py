@@ -88,7 +88,7 @@ def test_token_counts_match_the_raw_text(corpus, tokens):
 
 
 def test_streamed_bag_of_words_equals_gensim_dictionary(tokens):
-    bow = topics.prepare_bow(tokens, unit="document", no_below=5, no_above=0.5)
+    bow = topics.prepare_bow(tokens, unit="document", no_below=5, no_above=0.5, drop_numbers=False)  # as gensim: numbers kept
     _, bags = tokens.bags(unit="document")
     d = Dictionary(bags)
     d.filter_extremes(no_below=5, no_above=0.5, keep_n=None)
@@ -101,8 +101,8 @@ def test_streamed_bag_of_words_equals_gensim_dictionary(tokens):
 
 
 def test_lda_on_documents_is_reproducible(tokens):
-    a = topics.fit_lda(tokens, k=5, unit="document", passes=1, no_below=5, no_above=0.5)
-    b = topics.fit_lda(tokens, k=5, unit="document", passes=1, no_below=5, no_above=0.5)
+    a = topics.fit_lda(tokens, k=5, unit="document", passes=1, no_below=5, no_above=0.5, drop_numbers=False)
+    b = topics.fit_lda(tokens, k=5, unit="document", passes=1, no_below=5, no_above=0.5, drop_numbers=False)
     assert a.model.get_topics().shape == (5, 1867)
     assert np.array_equal(a.model.get_topics(), b.model.get_topics())
 

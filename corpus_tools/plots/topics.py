@@ -2,7 +2,8 @@
 
 Each function takes a table from :mod:`corpus_tools.topics` and returns a
 matplotlib Figure; none computes a statistic (the k-selection figure is
-given :func:`~corpus_tools.topics.rank_k`'s table rather than calling it).
+given :func:`~corpus_tools.topics.rank_k`'s table, with the shuffles' means
+and ranges, rather than calling it).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from adjustText import adjust_text
+from matplotlib.patches import Patch
 
 from ..corpus import date_position, shorten
 from .save import reusable
@@ -29,69 +31,75 @@ __all__ = [
 ]
 
 _MEASURES = {
-    "c_v": "coherence c_v (higher is better)",
-    "c_npmi": "coherence c_npmi (higher is better)",
-    "u_mass": "coherence u_mass (closer to 0 is better)",
     "stability": "stability across seeds\n(mean matched Jaccard of top-10 terms)",
+    "c_npmi": "coherence c_npmi\n(mean NPMI of top-10 term pairs)",
 }
 
 
 @reusable
 def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplotlib.figure.Figure:
-    """Coherence and stability against k, the selection score, and the trade-off.
+    """The corpus against its token-shuffled copies, per k, and the rule that picks k.
 
-    ``sweep_frame`` is :func:`corpus_tools.topics.sweep`'s output and
-    ``ranked`` is :func:`corpus_tools.topics.rank_k` of it. Four panels show
-    each measure per seed (grey dots) with the mean over seeds and a ±1 SD
-    band; a fifth shows the selection score; the sixth plots mean c_npmi
-    against mean stability, one point per k. The chosen k is marked in
-    every panel.
+    ``sweep_frame`` is :func:`corpus_tools.topics.sweep`'s output (real
+    corpus ``shuffle == 0`` and its shuffles) and ``ranked`` is
+    :func:`corpus_tools.topics.rank_k` of it. Two panels show stability and
+    coherence: the real corpus's seeds (dots) and their mean (line), and the
+    shuffles (grey band from the lowest to the highest shuffle, dashed line
+    at their mean). The third shows the rule's score, the stability excess
+    over the shuffles, with the k values that beat the null in colour. The
+    chosen k is marked in every panel.
     """
     use_style()
     chosen = int(ranked.loc[ranked["chosen"], "k"].iloc[0])
-    seeds = sorted(sweep_frame["seed"].unique())
+    real = sweep_frame[sweep_frame["shuffle"] == 0]
+    seeds = sorted(real["seed"].unique())
+    n = int(ranked["n_shuffles"].iloc[0])
+    level = float(ranked["level"].iloc[0])
     # Small fixed horizontal offsets so that seeds with equal values stay visible.
     offsets = {s: (i - (len(seeds) - 1) / 2) * 0.06 for i, s in enumerate(seeds)}
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
-    for ax, m in zip(axes.ravel()[:4], _MEASURES):
-        ax.scatter(
-            sweep_frame["k"] + sweep_frame["seed"].map(offsets), sweep_frame[m],
-            s=14, color="0.55", alpha=0.8, label="one seed", zorder=2,
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
+    for ax, m in zip(axes[:2], _MEASURES):
+        ax.fill_between(
+            ranked["k"], ranked[f"{m}_null_low"], ranked[f"{m}_null_high"], color="0.6", alpha=0.3,
+            label=f"{n} shuffled copies: lowest to highest", zorder=1,
         )
-        mean, sd = ranked[f"{m}_mean"], ranked[f"{m}_sd"]
-        ax.fill_between(ranked["k"], mean - sd, mean + sd, color="C0", alpha=0.18, label="mean ± 1 SD over seeds")
-        ax.plot(ranked["k"], mean, color="C0", marker="o", ms=4, label="mean over seeds", zorder=3)
+        ax.plot(ranked["k"], ranked[f"{m}_null"], color="0.35", ls="--", lw=1.2, label="shuffled copies: mean", zorder=2)
+        ax.scatter(
+            real["k"] + real["seed"].map(offsets), real[m], s=14, color="C0", alpha=0.6, label="corpus: one seed",
+            zorder=3,
+        )
+        ax.plot(ranked["k"], ranked[m], color="C0", marker="o", ms=5, label="corpus: mean over seeds", zorder=4)
         ax.axvline(chosen, color="C3", ls="--", lw=1, label=f"chosen k = {chosen}")
-        ax.set_title(_MEASURES[m])
+        ax.set_title(_MEASURES[m], fontsize=10)
         ax.set_xlabel("number of topics k")
         ax.set_xticks(ranked["k"])
         ax.grid(alpha=0.3)
-    handles, names = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.01))
-    ax = axes[1, 1]
-    ax.bar(ranked["k"], ranked["score"], color=["C3" if c else "C0" for c in ranked["chosen"]])
+    ax = axes[2]
+    beats = ranked["beats_null"].to_numpy()
+    colors = ["C3" if c else ("C2" if b else "0.6") for c, b in zip(ranked["chosen"], beats)]
+    ax.bar(ranked["k"], ranked["score"], color=colors)
     ax.axhline(0, color="0.3", lw=0.8)
-    ax.set_title("selection score\nz(mean c_npmi) + z(mean stability)")
+    ax.set_title("the rule: stability excess over the shuffles\n(corpus mean minus shuffles' mean)", fontsize=10)
     ax.set_xlabel("number of topics k")
-    ax.set_ylabel("score (SD units)")
+    ax.set_ylabel("stability excess")
     ax.set_xticks(ranked["k"])
-    ax = axes[1, 2]
-    ax.plot(ranked["c_npmi_mean"], ranked["stability_mean"], color="0.7", lw=1, zorder=1)
-    ax.scatter(
-        ranked["c_npmi_mean"], ranked["stability_mean"],
-        c=["C3" if c else "C0" for c in ranked["chosen"]], s=40, zorder=2,
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(
+        handles=[
+            Patch(color="C3", label="chosen k"),
+            Patch(color="C2", label="beats the null"),
+            Patch(color="0.6", label="does not beat the null"),
+        ],
+        fontsize=8, loc="best",
     )
-    texts = [
-        ax.text(r["c_npmi_mean"], r["stability_mean"], f"k={int(r['k'])}", fontsize=8)
-        for _, r in ranked.iterrows()
-    ]
-    adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5), iter_lim=REPEL_ITERATIONS)
-    ax.set_title("trade-off: coherence vs stability\n(means over seeds)")
-    ax.set_xlabel("mean c_npmi")
-    ax.set_ylabel("mean stability")
-    ax.grid(alpha=0.3)
-    fig.suptitle(f"Choosing the number of topics ({len(seeds)} seeds per k)", y=1.0)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=5, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    fig.suptitle(
+        f"Choosing k against {n} token-shuffled copies of the corpus ({len(seeds)} seeds per k; "
+        f"'beats the null': both measures' max-T adjusted p <= {level:g})",
+        y=1.0, fontsize=10,
+    )
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
