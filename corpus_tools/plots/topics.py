@@ -90,8 +90,12 @@ def plot_k_selection(sweep_frame: pd.DataFrame, ranked: pd.DataFrame) -> matplot
             Patch(color="C2", label="beats the null"),
             Patch(color="0.6", label="does not beat the null"),
         ],
-        fontsize=8, loc="best",
+        fontsize=8, loc="upper center", ncol=1,
     )
+    # room above the tallest bar for the legend (three rows), so it never covers a bar
+    top = float(np.nanmax(ranked["score"])) if len(ranked) else 0.0
+    if top > 0:
+        ax.set_ylim(top=top * 1.5)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=5, fontsize=8, bbox_to_anchor=(0.5, -0.01))
     fig.suptitle(
