@@ -28,7 +28,7 @@ from gensim.corpora import Dictionary
 from gensim.models import LdaModel
 
 from ..errors import ParameterError
-from ..topics.model import DEFAULT_ITERATIONS, DEFAULT_KEEP_N, DEFAULT_PASSES
+from ..topics.model import DEFAULT_ITERATIONS, DEFAULT_KEEP_N, DEFAULT_PASSES, number_terms
 from .dataset import PartitionedTokens
 
 __all__ = ["StreamedBow", "streamed_dictionary", "fit_lda_streaming"]
@@ -46,7 +46,7 @@ def _bags(pt: PartitionedTokens, unit: str) -> Iterator[list[str]]:
 
 
 def streamed_dictionary(pt: PartitionedTokens, *, unit: str = "paragraph", no_below: int, no_above: float,
-                        keep_n: int | None = DEFAULT_KEEP_N) -> tuple[Dictionary, int]:
+                        keep_n: int | None = DEFAULT_KEEP_N, drop_numbers: bool = True) -> tuple[Dictionary, int]:
     """The filtered gensim Dictionary of :func:`corpus_tools.topics.prepare_bow`, built in one streaming pass.
 
     Returns ``(dictionary, number of units)``. Raises ParameterError for an
@@ -56,9 +56,17 @@ def streamed_dictionary(pt: PartitionedTokens, *, unit: str = "paragraph", no_be
         raise ParameterError(f"unit={unit!r}: use one of {list(_UNITS)}")
     dictionary = Dictionary()
     n_units = 0
-    for toks in _bags(pt, unit):
-        dictionary.doc2bow(toks, allow_update=True)
-        n_units += 1
+    numbers: set[str] = set()
+    for i in range(pt.n_partitions):
+        part = pt.partition(i)
+        if drop_numbers:  # a lemma is a number if any of its tokens is: the union over partitions
+            numbers |= number_terms(part)
+        for _, toks in part.iter_bags(unit=unit):
+            dictionary.doc2bow(list(toks), allow_update=True)
+            n_units += 1
+        del part
+    if numbers:  # as topics.prepare_bow: numbers out before the frequency filters
+        dictionary.filter_tokens(bad_ids=[dictionary.token2id[t] for t in numbers if t in dictionary.token2id])
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     if len(dictionary) == 0:
         raise ParameterError(f"no term is left after filtering (no_below={no_below}, no_above={no_above}); "
@@ -94,6 +102,7 @@ def fit_lda_streaming(
     no_below: int,
     no_above: float,
     keep_n: int | None = DEFAULT_KEEP_N,
+    drop_numbers: bool = True,
     seed: int = 0,
     passes: int = DEFAULT_PASSES,
     iterations: int = DEFAULT_ITERATIONS,
@@ -111,7 +120,8 @@ def fit_lda_streaming(
         raise ParameterError(f"k={k!r}: give a whole number of topics >= 1")
     if isinstance(passes, bool) or not isinstance(passes, int) or passes < 1:
         raise ParameterError(f"passes={passes!r} must be a whole number >= 1 (PASSES).")
-    dictionary, n_units = streamed_dictionary(pt, unit=unit, no_below=no_below, no_above=no_above, keep_n=keep_n)
+    dictionary, n_units = streamed_dictionary(pt, unit=unit, no_below=no_below, no_above=no_above, keep_n=keep_n,
+                                              drop_numbers=drop_numbers)
     corpus = StreamedBow(pt, dictionary, unit=unit, n_units=n_units)
     # the arguments of topics.fit_lda_bow, so both engines fit the same model
     model = LdaModel(corpus=corpus, id2word=dictionary, num_topics=k, random_state=int(seed), passes=int(passes),

@@ -98,8 +98,18 @@ def topic_explorer(
         tt = model.top_terms(n=int(n_terms), relevance_lambda=step / 10)
         parts.append(tt.assign(lam10=step))
     terms = pd.concat(parts, ignore_index=True)
-    terms["in_topic"] = terms["weight"] * terms["topic"].map(share) * n_tokens
-    terms["overall"] = terms["p_corpus"] * n_tokens
+    # pyLDAvis's term-topic frequencies (Sievert & Shirley 2014; pyLDAvis._prepare): phi times the
+    # topic's share of the tokens, then rescaled per term so a term's estimates over the topics add up
+    # to its count in the corpus (the eta smoothing otherwise lets a rare term's estimate exceed it)
+    phi = np.asarray(model.phi(), dtype=np.float64)
+    est = phi * np.array([share[t] for t in range(1, model.k + 1)])[:, None] * n_tokens
+    overall = model.term_probability() * n_tokens
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = np.where(est.sum(axis=0) > 0, est * (overall / est.sum(axis=0)), 0.0)
+    index = {t: i for i, t in enumerate(model.terms)}
+    cols = terms["term"].map(index).to_numpy()
+    terms["in_topic"] = est[terms["topic"].to_numpy() - 1, cols]
+    terms["overall"] = overall[cols]
     terms = terms[["topic", "lam10", "rank", "term", "weight", "p_corpus", "relevance", "in_topic", "overall"]]
 
     rep = representative_units(model, tokens, n=int(n_units))
