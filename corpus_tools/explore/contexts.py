@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..keywords import TermMatcher, collocations
+from ..keywords.kwic import kwic_lines
 from ..tokens import codes_view, token_frame
 
 __all__ = ["term_contexts", "term_collocates", "spread", "CONTEXT_COLUMNS", "COLLOCATE_COLUMNS"]
@@ -127,35 +128,13 @@ def term_contexts(
     keep = np.concatenate(keep) if keep else np.zeros(0, np.int64)
     first, last = first[keep], last[keep]
 
-    # the context window stops at the document's first and last row, as in kwic
-    breaks = np.flatnonzero(doc_codes[1:] != doc_codes[:-1]) + 1
-    bounds = np.r_[0, breaks, len(frame)]
-    run = np.searchsorted(bounds, first, side="right") - 1
-    lo = np.maximum(first - window, bounds[run])
-    hi = np.minimum(last + 1 + window, bounds[run + 1])
-    need = np.unique(np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])) if first.size else np.zeros(0, np.int64)
-    surface = dict(zip(need.tolist(), frame["token"].iloc[need].astype(str).tolist()))
-
-    def join(a, b):
-        return " ".join(surface[i] for i in range(a, b))
-
-    take = frame.iloc[first]
-    return pd.DataFrame(
-        {
-            "term": pd.Series([terms[j] for j in term_ix[keep]], dtype=object),
-            "group": pd.Series(group_labels[row_group[keep]].astype(object) if keep.size else [], dtype=object),
-            "line": np.concatenate(line_no).astype(np.int64) if line_no else np.zeros(0, np.int64),
-            "n_lines": np.concatenate(n_lines).astype(np.int64) if n_lines else np.zeros(0, np.int64),
-            "doc_id": take["doc_id"].astype(str).to_numpy(object),
-            "paragraph": take["paragraph"].to_numpy(np.int64),
-            "sentence": take["sentence"].to_numpy(np.int64),
-            "position": take["position"].to_numpy(np.int64),
-            "left": pd.Series([join(a, f) for a, f in zip(lo, first)], dtype=object),
-            "keyword": pd.Series([join(f, l + 1) for f, l in zip(first, last)], dtype=object),
-            "right": pd.Series([join(l + 1, b) for l, b in zip(last, hi)], dtype=object),
-        },
-        columns=CONTEXT_COLUMNS,
-    )
+    lines = kwic_lines(frame, doc_codes, first, last, window=window)
+    lines.insert(0, "term", pd.Series([terms[j] for j in term_ix[keep]], dtype=object))
+    lines.insert(1, "group", pd.Series(group_labels[row_group[keep]].astype(object) if keep.size else [],
+                                       dtype=object))
+    lines.insert(2, "line", np.concatenate(line_no).astype(np.int64) if line_no else np.zeros(0, np.int64))
+    lines.insert(3, "n_lines", np.concatenate(n_lines).astype(np.int64) if n_lines else np.zeros(0, np.int64))
+    return lines[CONTEXT_COLUMNS]
 
 
 def term_collocates(

@@ -16,7 +16,7 @@ from ..errors import ParameterError
 from ..tokens import codes_view, token_frame
 from .matching import TermMatcher, concept_terms
 
-__all__ = ["kwic", "format_kwic", "dispersion"]
+__all__ = ["kwic", "kwic_lines", "format_kwic", "dispersion"]
 
 
 def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
@@ -44,6 +44,19 @@ def kwic(tokens, term, *, window: int = 8) -> pd.DataFrame:
     first, last = TermMatcher(frame).rows(terms)
     doc = frame["doc_id"]
     doc_codes = codes_view(doc) if isinstance(doc.dtype, pd.CategoricalDtype) else pd.factorize(doc)[0]
+    return kwic_lines(frame, doc_codes, first, last, window=window)
+
+
+def kwic_lines(frame: pd.DataFrame, doc_codes: np.ndarray, first: np.ndarray, last: np.ndarray, *,
+               window: int) -> pd.DataFrame:
+    """The KWIC rows of the matches spanning token rows ``first[i]..last[i]`` of ``frame``.
+
+    ``doc_codes`` is one integer per row of ``frame`` naming its document.
+    Returns ``doc_id, paragraph, sentence, position, left, keyword, right``
+    (one row per match, in the given order), each context at most ``window``
+    tokens and never crossing its document's first or last row. Shared by
+    :func:`kwic` and the explorers' batched KWIC lines.
+    """
     # Rows of one document are contiguous in the token table; a context
     # window stops at the document's first and last row.
     breaks = np.flatnonzero(doc_codes[1:] != doc_codes[:-1]) + 1
